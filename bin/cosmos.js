@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `cosmos` command: the bundled CLI built by esbuild.mjs (npm ci runs the build via `prepare`).
+// The `cosmos` command: the bundled CLI built by esbuild.mjs (`npm ci` runs the build via `prepare`).
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
@@ -8,4 +8,10 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('cosmos: dist/cli.js is missing — run `npm run build` first.\n');
   process.exit(1);
 }
-require(bundle);
+require(bundle)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+    // Let stdout drain naturally; if a stray handle keeps the process alive, leave anyway.
+    setTimeout(() => process.exit(code), 3000).unref();
+  });

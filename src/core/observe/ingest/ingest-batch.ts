@@ -1,0 +1,10 @@
+import type { InvalidRecord, SignalRecord } from '../signal';
+
+/** What one poll of the sources took in: valid records in file then line order, and the records it skipped. */
+export interface IngestBatch {
+  records: SignalRecord[];
+  invalid: InvalidRecord[];
+}
+
+export type SourceKindName = 'events' | 'tickets';
+export type SourceFormat = 'json' | 'ndjson';

@@ -1,0 +1,161 @@
+import type { SignalKind, SignalRecord, SourceLocation } from '../signal';
+import { describeType } from './describe-value';
+import {
+  aliasesFor,
+  CANONICAL_FIELDS,
+  DEFAULT_EVENT_SERVICE,
+  DEFAULT_TICKET_SERVICE,
+  type CanonicalField,
+} from './field-aliases';
+import { MISSING, RecordValuesSchema } from './record-schema';
+
+/** The per-file part of `.cosmos/sources.json` that normalisation needs. */
+export interface FieldMapping {
+  /** Canonical field → the raw field name that holds it in this file. Replaces the built-in aliases for that field. */
+  readonly fields?: Readonly<Partial<Record<CanonicalField, string>>>;
+  /** Canonical field → value used when a record lacks the field. */
+  readonly defaults?: Readonly<Partial<Record<CanonicalField, string | number>>>;
+  /** Where the mapping was declared, for messages. */
+  readonly declaredIn?: string;
+}
+
+export type NormaliseResult = { ok: true; record: SignalRecord } | { ok: false; message: string };
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * Validates parsed records of one kind (and one file's mapping) and turns them into SignalRecords. Field names are
+ * resolved first (mapping, then aliases), the values are then checked and canonicalised by RecordValuesSchema, and
+ * whatever is left over is kept in `extra`. Never throws for bad data: a bad record yields a sentence naming the raw
+ * field and the bad value. The alias lists are resolved once per normaliser, not once per record.
+ */
+export class RecordNormaliser {
+  private readonly candidates: readonly (readonly [CanonicalField, readonly string[]])[];
+  private readonly defaultService: string;
+
+  constructor(
+    private readonly kind: SignalKind,
+    private readonly mapping?: FieldMapping,
+  ) {
+    const aliases = aliasesFor(kind);
+    this.candidates = CANONICAL_FIELDS.map((field) => {
+      const mapped = mapping?.fields?.[field];
+      return [field, mapped !== undefined ? [mapped] : aliases[field]] as const;
+    });
+    this.defaultService = kind === 'event' ? DEFAULT_EVENT_SERVICE : DEFAULT_TICKET_SERVICE;
+  }
+
+  normalise(raw: unknown, location: SourceLocation): NormaliseResult {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      return { ok: false, message: `record is not an object (found ${describeType(raw)})` };
+    }
+    const record = raw as Record<string, unknown>;
+    const values: Partial<Record<CanonicalField, unknown>> = {};
+    const rawKeyOf: Partial<Record<CanonicalField, string>> = {};
+    const consumed: string[] = [];
+    const defaults = this.mapping?.defaults;
+
+    for (const [field, keys] of this.candidates) {
+      // The first alias with a value wins; a null one only if no other alias has a value (to report it).
+      let key: string | undefined;
+      for (const k of keys) {
+        if (!hasOwn(record, k)) continue;
+        if (record[k] !== null) {
+          key = k;
+          break;
+        }
+        key ??= k;
+      }
+      if (key !== undefined) {
+        values[field] = record[key];
+        rawKeyOf[field] = key;
+        consumed.push(key);
+      } else if (defaults?.[field] !== undefined) {
+        values[field] = defaults[field];
+      }
+    }
+
+    const parsed = RecordValuesSchema.safeParse(values);
+    if (!parsed.success) return { ok: false, message: this.describe(parsed.error.issues, rawKeyOf) };
+
+    const v = parsed.data;
+    const result: Mutable<SignalRecord> = {
+      kind: this.kind,
+      id: v.id,
+      merchantId: v.merchantId,
+      code: v.code,
+      service: v.service ?? this.defaultService,
+      timestamp: v.timestamp,
+      weight: v.weight ?? 1,
+      location,
+    };
+    if (v.severity !== undefined) result.severity = v.severity;
+    if (v.migrationStage !== undefined) result.migrationStage = v.migrationStage;
+    if (v.endpoint !== undefined) result.endpoint = v.endpoint;
+    const httpStatus = v.httpStatus ?? httpStatusFromCode(v.code);
+    if (httpStatus !== undefined) result.httpStatus = httpStatus;
+    const text = v.subject && v.text ? `${v.subject}\n${v.text}` : (v.text ?? v.subject);
+    if (text !== undefined) result.text = text;
+    const extra = extraFields(record, consumed);
+    if (extra !== undefined) result.extra = extra;
+    return { ok: true, record: result };
+  }
+
+  private describe(issues: readonly { path: PropertyKey[]; message: string }[], rawKeyOf: Partial<Record<CanonicalField, string>>): string {
+    return issues
+      .map((issue) => {
+        const field = issue.path[0] as CanonicalField;
+        if (issue.message === MISSING) return missingMessage(field, this.kind, this.mapping);
+        const key = rawKeyOf[field];
+        if (key === undefined) {
+          return `the default for \`${field}\` in ${this.mapping?.declaredIn ?? 'the source mapping'} ${issue.message}`;
+        }
+        return `\`${key}\` ${issue.message}`;
+      })
+      .join('; ');
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const defaultNormalisers = { event: new RecordNormaliser('event'), ticket: new RecordNormaliser('ticket') };
+
+/** One-off form of RecordNormaliser.normalise. */
+export function normaliseRecord(
+  raw: unknown,
+  kind: SignalKind,
+  location: SourceLocation,
+  mapping?: FieldMapping,
+): NormaliseResult {
+  const normaliser = mapping ? new RecordNormaliser(kind, mapping) : defaultNormalisers[kind];
+  return normaliser.normalise(raw, location);
+}
+
+function missingMessage(field: CanonicalField, kind: SignalKind, mapping: FieldMapping | undefined): string {
+  const mapped = mapping?.fields?.[field];
+  if (mapped !== undefined) {
+    return `missing \`${mapped}\` (mapped to ${field} in ${mapping?.declaredIn ?? 'the source mapping'})`;
+  }
+  const [primary, ...others] = aliasesFor(kind)[field];
+  const also = others.length ? ` (also accepted: ${others.join(', ')})` : '';
+  return `missing \`${primary}\`${also}`;
+}
+
+function httpStatusFromCode(code: string): number | undefined {
+  const m = /^http_(\d{3})$/.exec(code);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Unknown fields, kept verbatim. The copy has no prototype, so a `__proto__` or `constructor` key in the data is a
+ * plain own property: it can never reach Object.prototype, and copying `extra` with spread stays safe too.
+ */
+function extraFields(record: Record<string, unknown>, consumed: readonly string[]): Record<string, unknown> | undefined {
+  let extra: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    if (consumed.includes(key)) continue;
+    extra ??= Object.create(null) as Record<string, unknown>;
+    extra[key] = record[key];
+  }
+  return extra;
+}

@@ -1,0 +1,76 @@
+/**
+ * Event-time parsing. Windows and incidents are computed from these values, so parsing must not depend on
+ * the machine: a timestamp without a zone is UTC (the prototype writes `2026-01-31T18:51:36.507867`), never
+ * local time as `Date.parse` would assume.
+ */
+
+// Date, optional time with any number of fraction digits (the prototype has microseconds), optional zone.
+const ISO_LIKE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
+
+// Text forms `Date.parse` handles the same everywhere because they carry their own zone (RFC 2822 and friends).
+const EXPLICIT_ZONE = /(?:\b(?:GMT|UTC|Z)|[+-]\d{2}:?\d{2})$/i;
+
+/** Numbers this large are not seconds: 1e11 s is the year 5138, 1e11 ms is 1973. */
+const SECONDS_LIMIT = 1e11;
+const MILLIS_LIMIT = 1e14;
+const MICROS_LIMIT = 1e17;
+
+export type TimestampResult = { ok: true; ms: number } | { ok: false };
+
+export function parseTimestamp(value: string | number): TimestampResult {
+  if (typeof value === 'number') return fromEpoch(value);
+  const text = value.trim();
+  if (/^-?\d+(?:\.\d+)?$/.test(text)) return fromEpoch(Number(text));
+  const iso = ISO_LIKE.exec(text);
+  if (iso) return fromIso(iso);
+  if (EXPLICIT_ZONE.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isFinite(ms)) return { ok: true, ms };
+  }
+  return { ok: false };
+}
+
+function fromEpoch(n: number): TimestampResult {
+  if (!Number.isFinite(n) || n < 0) return { ok: false };
+  let ms: number;
+  if (n < SECONDS_LIMIT) ms = n * 1000;
+  else if (n < MILLIS_LIMIT) ms = n;
+  else if (n < MICROS_LIMIT) ms = n / 1000;
+  else ms = n / 1e6;
+  return { ok: true, ms: Math.floor(ms) };
+}
+
+function fromIso(m: RegExpExecArray): TimestampResult {
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4] ?? 0);
+  const minute = Number(m[5] ?? 0);
+  const second = Number(m[6] ?? 0);
+  const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  if (month < 1 || month > 12) return { ok: false };
+  if (day < 1 || day > daysInMonth(year, month)) return { ok: false };
+  if (hour > 23 || minute > 59 || second > 60) return { ok: false };
+  const offsetMinutes = zoneOffsetMinutes(m[8]);
+  if (offsetMinutes === undefined) return { ok: false };
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  return { ok: true, ms: utc - offsetMinutes * 60_000 };
+}
+
+function zoneOffsetMinutes(zone: string | undefined): number | undefined {
+  if (zone === undefined || /^(?:z|utc|gmt)$/i.test(zone)) return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone);
+  if (!m) return undefined;
+  const hours = Number(m[2]);
+  const minutes = Number(m[3] ?? 0);
+  if (hours > 18 || minutes > 59) return undefined;
+  return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+}

@@ -1,0 +1,43 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { FIXTURE_WORKSPACE } from './paths';
+
+/** A fresh copy of the fixture workspace (the walk writes into it: drafts, appended events). */
+export function copyFixtureWorkspace(workspaceSettings: Record<string, unknown>): string {
+  const dir = mkdtempSync('/tmp/csw-');
+  cpSync(FIXTURE_WORKSPACE, dir, { recursive: true });
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
+  return dir;
+}
+
+/** Every file under `dir` (relative paths), or [] when it does not exist. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The extension's workspace storage folder(s) under a code-server user-data dir (`…/workspaceStorage/<hash>/cosmos-ops.cosmos`). */
+export function extensionStorageDirs(userData: string): string[] {
+  const root = join(userData, 'User', 'workspaceStorage');
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .map((hash) => join(root, hash, 'cosmos-ops.cosmos'))
+    .filter((d) => existsSync(d));
+}
+
+/** Concatenated text of every file in the extension's storage (journal, snapshot): what "the journal records". */
+export function storageText(userData: string): string {
+  return extensionStorageDirs(userData)
+    .flatMap((d) => listFiles(d).map((f) => readFileSync(join(d, f), 'utf8')))
+    .join('\n');
+}
