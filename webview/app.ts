@@ -37,7 +37,7 @@ export class DashboardApp {
   private ui: UiState;
   private readonly summaries = new Map<string, IncidentSummary>();
   private visible: IncidentSummary[] = [];
-  private approvals: readonly Approval[] = [];
+  private readonly approvals = new Map<string, Approval>();
   private trends: Trends | undefined;
   private meta: ReportMeta | undefined;
   private status: DashboardState['status'] | undefined;
@@ -269,7 +269,8 @@ export class DashboardApp {
     const t0 = performance.now();
     this.summaries.clear();
     for (const s of state.incidents) this.summaries.set(s.id, s);
-    this.approvals = state.approvals;
+    this.approvals.clear();
+    for (const a of state.approvals) this.approvals.set(a.id, a);
     this.trends = state.trends;
     this.meta = state.meta;
     this.trendsDirty = true;
@@ -300,11 +301,11 @@ export class DashboardApp {
       this.summaries.set(s.id, s);
       if (s.id === this.ui.selectedId && s.rev !== this.detailRev) selectedChanged = true;
     }
-    if (patch.approvals) {
-      const touched = (list: readonly Approval[]): boolean => list.some((a) => a.incidentId === this.ui.selectedId);
-      if (touched(patch.approvals) || touched(this.approvals)) selectedChanged = true;
-      this.approvals = patch.approvals;
+    for (const a of patch.approvals ?? []) {
+      if (a.incidentId === this.ui.selectedId) selectedChanged = true;
+      this.approvals.set(a.id, a);
     }
+    for (const id of patch.approvalsRemoved ?? []) this.approvals.delete(id);
     if (patch.status) this.renderStatus(patch.status);
     if (patch.meta) {
       this.meta = patch.meta;

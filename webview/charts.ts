@@ -8,7 +8,7 @@ import { append, el, svg } from './dom';
  */
 const W = 520;
 const H = 230;
-const M = { top: 12, right: 12, bottom: 28, left: 44 };
+const M = { top: 12, right: 22, bottom: 28, left: 44 };
 
 function frame(label: string): SVGSVGElement {
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', preserveAspectRatio: 'xMidYMid meet' });
@@ -96,7 +96,7 @@ export function hBars(label: string, bars: readonly HBar[], max: number): SVGSVG
   const span = W - left - right;
   bars.forEach((b, i) => {
     const y = 4 + i * rowH;
-    root.appendChild(svg('text', { x: left - 8, y: y + 16, class: 'bar-label', 'text-anchor': 'end' }, b.label.length > 24 ? `${b.label.slice(0, 23)}…` : b.label));
+    root.appendChild(svg('text', { x: left - 8, y: y + 16, class: 'bar-label', 'text-anchor': 'end' }, b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label));
     root.appendChild(svg('rect', { x: left, y: y + 4, width: span, height: rowH - 10, class: 'track' }));
     const w = max > 0 ? (span * Math.max(0, b.value)) / max : 0;
     const r = svg('rect', { x: left, y: y + 4, width: Math.max(w, b.value > 0 ? 1.5 : 0), height: rowH - 10, class: `bar ${b.tone}` });
@@ -107,11 +107,16 @@ export function hBars(label: string, bars: readonly HBar[], max: number): SVGSVG
   return root;
 }
 
-export function legend(items: readonly { label: string; swatch: string; note?: string }[]): HTMLUListElement {
+/** Legend entries: a colour swatch, or for line series a short sample of the line itself (colour + dash). */
+export function legend(items: readonly { label: string; swatch?: string; line?: string; note?: string }[]): HTMLUListElement {
   const ul = el('ul', 'legend');
   for (const i of items) {
     const li = el('li');
-    const sw = el('span', `swatch ${i.swatch}`);
+    let sw: Element;
+    if (i.line) {
+      sw = svg('svg', { viewBox: '0 0 24 8', width: 24, height: 8, class: 'legend-line' });
+      sw.appendChild(svg('line', { x1: 1, x2: 23, y1: 4, y2: 4, class: `line ${i.line}` }));
+    } else sw = el('span', `swatch ${i.swatch ?? ''}`);
     sw.setAttribute('aria-hidden', 'true');
     append(li, sw, el('span', undefined, i.label), i.note ? el('span', 'muted', ` ${i.note}`) : null);
     ul.appendChild(li);

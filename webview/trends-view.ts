@@ -40,7 +40,7 @@ export class TrendsRenderer {
     cards.push(
       card('Confidence over time, per cause', [
         v.confidence.length ? confidenceLines(v) : el('p', 'muted', 'No reasoned incidents yet.'),
-        legend(v.confidence.map((s, k) => ({ label: s.label, swatch: `cause-${s.index} dash-swatch-${k % 4}` }))),
+        legend(v.confidence.map((s, k) => ({ label: s.label, line: `stroke-cause-${s.index} dash-${k % 4}` }))),
       ]),
     );
     const outcomeMax = Math.max(1, ...v.outcomes.map((o) => o.count));

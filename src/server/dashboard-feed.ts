@@ -46,7 +46,7 @@ export function reportMeta(report: Report): ReportMeta {
 }
 
 export function createDashboardFeed(agent: AgentApi, options: DashboardFeedOptions = {}): DashboardFeed {
-  const coalesceMs = options.coalesceMs ?? 100;
+  const coalesceMs = options.coalesceMs ?? 50;
   const trendsMs = options.trendsMs ?? 1000;
   const recent = options.recentApprovals ?? 200;
 
@@ -61,6 +61,8 @@ export function createDashboardFeed(agent: AgentApi, options: DashboardFeedOptio
   let lastTrends = 0;
   let trendsTimer: ReturnType<typeof setTimeout> | undefined;
   let pending = new Map<string, number>();
+  /** What the clients hold, by approval id, as a change signature. */
+  let sentApprovals = new Map<string, string>();
   let disposed = false;
 
   const bump = (id: string): number => {
@@ -109,6 +111,7 @@ export function createDashboardFeed(agent: AgentApi, options: DashboardFeedOptio
     if (disposed) return;
     if (!changed.size && !approvalsDirty && !statusDirty && !metaDirty) return;
     let approvals: Approval[] | undefined;
+    let approvalsRemoved: string[] | undefined;
     if (approvalsDirty) {
       const all = agent.approvals();
       const nextPending = pendingByIncident(all);
@@ -120,14 +123,19 @@ export function createDashboardFeed(agent: AgentApi, options: DashboardFeedOptio
         }
       }
       pending = nextPending;
-      approvals = visibleApprovals(all);
+      const visible = visibleApprovals(all);
+      const next = new Map(visible.map((a) => [a.id, approvalSignature(a)]));
+      approvals = visible.filter((a) => sentApprovals.get(a.id) !== next.get(a.id));
+      approvalsRemoved = [...sentApprovals.keys()].filter((id) => !next.has(id));
+      sentApprovals = next;
     }
     const upserts = [...changed.values()].map((inc) => summarizeIncident(inc, pending.get(inc.id) ?? 0, bump(inc.id)));
     changed.clear();
     const patch: DashboardPatch = {
       seq: ++seq,
       upserts,
-      ...(approvals ? { approvals } : {}),
+      ...(approvals?.length ? { approvals } : {}),
+      ...(approvalsRemoved?.length ? { approvalsRemoved } : {}),
       ...(statusDirty ? { status: agent.status() } : {}),
       ...(metaDirty ? { meta: reportMeta(agent.report()) } : {}),
     };
@@ -160,6 +168,7 @@ export function createDashboardFeed(agent: AgentApi, options: DashboardFeedOptio
       const all = agent.approvals();
       pending = pendingByIncident(all);
       const approvals = visibleApprovals(all);
+      sentApprovals = new Map(approvals.map((a) => [a.id, approvalSignature(a)]));
       return {
         version: DASHBOARD_PROTOCOL_VERSION,
         seq,
@@ -188,6 +197,10 @@ export function createDashboardFeed(agent: AgentApi, options: DashboardFeedOptio
       listeners.clear();
     },
   };
+}
+
+function approvalSignature(a: Approval): string {
+  return JSON.stringify([a.status, a.decidedBy, a.decisionReason, a.result, a.error, a.expiresAt, a.actionHash]);
 }
 
 /** True when an approval id is one the agent knows and still pending (the host checks before confirming). */

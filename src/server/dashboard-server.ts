@@ -89,7 +89,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   };
   const feed = createDashboardFeed(opts.agent, opts.feed);
   const clients = new Set<http.ServerResponse>();
-  let allowedHosts: Set<string> | undefined;
+  // Known once the port is; until then every Host is refused.
+  const hosts: { allowed: Set<string> | undefined } = { allowed: new Set() };
 
   const send = (res: http.ServerResponse, status: number, body: string, type: string, extra: Record<string, string> = {}): void => {
     res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)), ...extra });
@@ -217,7 +218,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     const rawPath = rawUrl.split('?')[0]!.split('#')[0]!;
     const method = req.method ?? 'GET';
 
-    const hostProblem = checkHost(req, allowedHosts);
+    const hostProblem = checkHost(req, hosts.allowed);
     if (hostProblem) return fail(res, 403, hostProblem);
     const originProblem = checkSameOrigin(req);
     if (originProblem) return fail(res, 403, originProblem);
@@ -270,7 +271,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     });
   });
   const port = (server.address() as AddressInfo).port;
-  allowedHosts = allowedHostHeaders(host, port);
+  hosts.allowed = allowedHostHeaders(host, port);
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const origin = `http://${shownHost}:${port}`;
 

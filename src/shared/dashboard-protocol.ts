@@ -79,7 +79,10 @@ export interface DashboardState {
 export interface DashboardPatch {
   readonly seq: number;
   readonly upserts: readonly IncidentSummary[];
+  /** Approvals that are new or changed since the previous patch (a diff: 5,000 pending approvals are not resent). */
   readonly approvals?: readonly Approval[];
+  /** Approvals no longer in the state (decided long ago, beyond the recent window). */
+  readonly approvalsRemoved?: readonly string[];
   readonly trends?: Trends;
   readonly status?: AgentStatus;
   readonly meta?: ReportMeta;

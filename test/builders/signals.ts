@@ -114,8 +114,9 @@ export class SignalFactory {
   }
 
   /**
-   * Background noise: `count` events spread evenly over `durationMs`, cycling through codes and merchants so that
-   * no code repeats at one merchant more than a few times per window.
+   * Background noise: `count` events spread evenly over `durationMs`, cycling through codes and merchants (5 codes,
+   * 8 merchants by default: coprime, so consecutive events differ in both) so that no code clusters at one merchant
+   * or across merchants. Keep it sparse (a handful per window), as real background noise is.
    */
   noise(spec: { count: number; from?: number; durationMs: number; merchants?: readonly string[]; codes?: readonly string[] }): SignalRecord[] {
     const merchants = spec.merchants ?? ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'M8'];
@@ -125,7 +126,7 @@ export class SignalFactory {
     return Array.from({ length: spec.count }, (_, i) =>
       this.event({
         merchant: merchants[i % merchants.length],
-        code: codes[Math.floor(i / merchants.length) % codes.length],
+        code: codes[i % codes.length],
         service: 'api',
         time: Math.floor(from + i * step),
       }),

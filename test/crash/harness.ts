@@ -127,7 +127,9 @@ export async function runJournalTrials(trials: number, seed = Date.now() >>> 0):
       const split = rng() < 0.3;
       if (split) stats.splitTrials++;
       const childSeed = Math.floor(rng() * 2 ** 31);
-      const run = await runChild(script, [path, String(childSeed), String(rng() < 0.5 ? 1 : 8), split ? '1' : '0'], Math.floor(rng() * 60), (l) => l.startsWith('SPLIT'));
+      // Split trials are killed right after their half record; the others at a random point.
+      const delay = split ? 10_000 : Math.floor(rng() * 60);
+      const run = await runChild(script, [path, String(childSeed), String(rng() < 0.5 ? 1 : 8), split ? '1' : '0'], delay, (l) => l.startsWith('SPLIT'));
       if (run.error) {
         stats.problems.push(`trial ${t} (seed ${seed}): ${run.error}`);
         continue;

@@ -23,7 +23,8 @@ export async function walkRestricted(ctx: WalkContext, steps: Steps, wb: Workben
     await wb.runCommand('COSMOS: Start Agent');
     await wb.notification(/Restricted Mode/).first().waitFor({ timeout: 20_000 });
     await wb.openViewContainer('COSMOS');
-    await wb.sidebarRow(/INC-\d+/).first().waitFor({ timeout: 30_000 });
+    await wb.widenSideBar();
+    await wb.paneRow('Incidents', /INC-\d+/).first().waitFor({ timeout: 30_000 });
     await wb.screenshot('restricted-incidents');
   });
 

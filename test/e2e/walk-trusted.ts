@@ -20,6 +20,8 @@ export interface WalkContext {
 }
 
 const INCIDENT_ROW = /INC-\d+\s+webhook_auth_failure/;
+/** An incident row ("INC-3 rate_limiting"), not an approval row ("Monitor — INC-3"). */
+const INCIDENT_ANY = /^\s*INC-\d+\s+\w+/;
 
 /**
  * The user's path in a trusted workspace, as the issue lists it: Start Agent from the palette, incidents in
@@ -107,7 +109,7 @@ export async function walkTrusted(ctx: WalkContext, steps: Steps, wb: Workbench)
     await wb.openViewContainer('COSMOS');
     const row = wb.paneRow('Approvals', /Draft support reply — INC-\d+/).first();
     await row.waitFor({ timeout: 15_000 });
-    approvedLabel = (await row.innerText()).split('\n')[0]!.trim();
+    approvedLabel = approvalLabels([await row.innerText()])[0]!;
     const before = listFiles(outDir);
     await wb.screenshot('approvals-before');
     await wb.clickInlineAction(row, 'Approve Action');
@@ -125,14 +127,14 @@ export async function walkTrusted(ctx: WalkContext, steps: Steps, wb: Workbench)
 
   let incidentsBefore: string[] = [];
   await steps.run('append events to the watched NDJSON file → a new incident appears', async () => {
-    incidentsBefore = (await wb.sidebarRow(/INC-\d+/).allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
+    incidentsBefore = incidentIds(await wb.paneRow('Incidents', INCIDENT_ANY).allInnerTexts());
     const t0 = Date.parse('2025-03-14T09:20:00Z');
     const lines = Array.from({ length: 12 }, (_, i) =>
       JSON.stringify({ event_id: `evt-live-${i}`, merchant_id: 'M9', timestamp: new Date(t0 + i * 20_000).toISOString(), service: 'api', http_status: 429, error_code: 'rate_limited', endpoint: '/admin/api/products' }),
     );
     appendFileSync(join(ctx.workspace, 'events.ndjson'), lines.join('\n') + '\n');
     const row = await eventually('a new incident row', async () => {
-      const now = (await wb.sidebarRow(/INC-\d+/).allInnerTexts()).map((t) => t.split('\n')[0]!.trim());
+      const now = incidentIds(await wb.paneRow('Incidents', INCIDENT_ANY).allInnerTexts());
       return now.find((r) => !incidentsBefore.includes(r));
     }, 20_000);
     await wb.screenshot('live-incident');
@@ -140,23 +142,34 @@ export async function walkTrusted(ctx: WalkContext, steps: Steps, wb: Workbench)
   });
 
   await steps.run('reload the window → the agent resumes with the same incidents and pending approvals', async () => {
-    const incidents = (await wb.sidebarRow(/INC-\d+/).allInnerTexts()).map((t) => t.split('\n')[0]!.trim()).sort();
-    const pending = (await wb.pane('Approvals').locator('.monaco-list-row').allInnerTexts()).map((t) => t.split('\n')[0]!.trim()).sort();
+    const incidents = incidentIds(await wb.paneRow('Incidents', INCIDENT_ANY).allInnerTexts()).sort();
+    const pending = approvalLabels(await wb.pane('Approvals').locator('.monaco-list-row').allInnerTexts()).sort();
+    const navigated = page.waitForEvent('load', { timeout: 60_000 });
     await wb.runCommand('Developer: Reload Window');
+    await navigated;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await wb.statusItem(/COSMOS: \d+ incident/).waitFor({ timeout: 30_000 });
     await wb.openViewContainer('COSMOS');
     await wb.sidebarRow(INCIDENT_ROW).first().waitFor({ timeout: 20_000 });
     const after = await eventually('the restored incidents', async () => {
-      const now = (await wb.sidebarRow(/INC-\d+/).allInnerTexts()).map((t) => t.split('\n')[0]!.trim()).sort();
+      const now = incidentIds(await wb.paneRow('Incidents', INCIDENT_ANY).allInnerTexts()).sort();
       return now.length >= incidents.length ? now : undefined;
     });
-    const pendingAfter = (await wb.pane('Approvals').locator('.monaco-list-row').allInnerTexts()).map((t) => t.split('\n')[0]!.trim()).sort();
+    const pendingAfter = approvalLabels(await wb.pane('Approvals').locator('.monaco-list-row').allInnerTexts()).sort();
     expect(JSON.stringify(after) === JSON.stringify(incidents), `incidents differ after reload:\nbefore ${incidents.join(', ')}\nafter  ${after.join(', ')}`);
     expect(JSON.stringify(pendingAfter) === JSON.stringify(pending), `pending approvals differ after reload:\nbefore ${pending.join(', ')}\nafter  ${pendingAfter.join(', ')}`);
     expect(!pendingAfter.includes(approvedLabel), `the approved action "${approvedLabel}" is pending again after reload`);
     await wb.screenshot('reloaded');
     return `${after.length} incidents and ${pendingAfter.length} pending approvals restored`;
+  });
+
+  await steps.run('COSMOS: Verify Audit Log → checksums and hash chain intact', async () => {
+    await wb.dismissNotifications();
+    await wb.runCommand('COSMOS: Verify Audit Log');
+    const note = wb.notification(/audit log verified — \d+ entries/);
+    await note.first().waitFor({ timeout: 15_000 });
+    await wb.screenshot('audit-verified');
+    return (await note.first().innerText()).trim();
   });
 
   await steps.run('COSMOS: Stop Agent → status stopped, COSMOS diagnostics cleared', async () => {
@@ -173,4 +186,14 @@ export async function walkTrusted(ctx: WalkContext, steps: Steps, wb: Workbench)
   });
 
   expect(existsSync(ctx.workspace), 'workspace vanished');
+}
+
+/** "INC-3" from a tree row's text (label and description run together in innerText). */
+function incidentIds(rows: readonly string[]): string[] {
+  return rows.map((r) => /INC-\d+/.exec(r)?.[0]).filter((id): id is string => id !== undefined);
+}
+
+/** "Draft support reply — INC-1" from an Approvals row (without the description, which counts down). */
+function approvalLabels(rows: readonly string[]): string[] {
+  return rows.map((r) => /^\s*(.*? — INC-\d+)/.exec(r)?.[1]).filter((l): l is string => l !== undefined);
 }

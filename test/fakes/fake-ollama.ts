@@ -312,7 +312,8 @@ export class FakeOllama {
         const body = stream
           ? [...split(content, behaviour.chunkChars ?? 4).map((p) => line(frame(chat, model, p))), line(finalFrame('stop', content))]
           : split(JSON.stringify({ ...finalFrame('stop', content), ...contentField(chat, content) }), behaviour.chunkChars ?? 4);
-        stream ? ndjsonHead(res) : res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+        if (stream) ndjsonHead(res);
+        else res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
         const drip = (i: number) => {
           if (res.destroyed) return;
           if (i >= body.length) return void res.end();

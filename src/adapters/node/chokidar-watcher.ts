@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import type { Disposable } from '../../core/ports/disposable';
@@ -27,11 +28,21 @@ export class ChokidarWatcher implements WatcherPort {
 
   watch(dirs: readonly string[], onHint: (path: string) => void, options: { ignored?: readonly string[] } = {}): Disposable {
     const ignoredMatch = options.ignored?.length ? picomatch([...options.ignored], { dot: true }) : undefined;
+    const roots = dirs.map((d) => path.resolve(d));
     const ignored = ignoredMatch
       ? (file: string) => {
-          const p = file.replace(/\\/g, '/');
-          // Also test a child path, so that an ignored folder (`**/node_modules/**`) is not even entered.
-          return ignoredMatch(p) || ignoredMatch(`${p}/x`);
+          // Patterns are written relative to the data folder (`build/**`) or for any depth (`**/node_modules/**`):
+          // test the path relative to each watched folder and the absolute one. Also test a child path, so that an
+          // ignored folder is not even entered.
+          const candidates = [file];
+          for (const root of roots) {
+            const rel = path.relative(root, file);
+            if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) candidates.push(rel);
+          }
+          return candidates.some((c) => {
+            const p = c.replace(/\\/g, '/');
+            return ignoredMatch(p) || ignoredMatch(`${p}/x`);
+          });
         }
       : undefined;
 

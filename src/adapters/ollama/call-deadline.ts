@@ -61,5 +61,5 @@ export class CallDeadline {
 /** A fetch that also obeys `signal`, keeping any signal the client passes itself (ollama-js does for streams). */
 export function fetchWithSignal(base: typeof fetch, signal: AbortSignal): typeof fetch {
   return (input, init) =>
-    base(input, init);
+    base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }

@@ -7,9 +7,10 @@ import { buildPrompt, FULL_BUDGET, renderPromptText, SHORT_BUDGET, type BuiltPro
 import { truncate } from '../../core/reason/llm/redact';
 import { parseAnswer } from '../../core/reason/llm/repair';
 import { AnswerCache } from './answer-cache';
-import { CallDeadline, fetchWithSignal } from './call-deadline';
+import { CallDeadline } from './call-deadline';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 import { countsAgainstServer, describeFailure, type LlmFailure, type LlmFailureKind } from './failure';
+import { ollamaFetch } from './ollama-fetch';
 import { PriorityScheduler, SchedulerRejection } from './priority-scheduler';
 
 /**
@@ -57,9 +58,10 @@ export interface OllamaLlmOptions {
   readonly confidenceCap?: number;
 }
 
-type ChatOutcome =
+type ChatOutcome = (
   | { readonly ok: true; readonly content: string; readonly doneReason?: string }
-  | { readonly ok: false; readonly failure: LlmFailure; readonly content?: string };
+  | { readonly ok: false; readonly failure: LlmFailure; readonly content?: string }
+) & { readonly skippedLines?: number };
 
 const WHITESPACE_FLOOD_CHARS = 2000;
 
@@ -131,6 +133,31 @@ export class OllamaLlm implements LlmPort {
     }
   }
 
+  /**
+   * Loads the model ahead of the first diagnosis (a cold load takes seconds): `/api/chat` with no messages,
+   * which Ollama answers with `done_reason: "load"`. Optional; failures are reported like health().
+   */
+  async preload(signal?: AbortSignal): Promise<LlmHealth> {
+    const deadline = new CallDeadline(this.timeoutMs, [
+      { signal, kind: 'cancelled' },
+      { signal: this.disposeController.signal, kind: 'disposed' },
+    ]);
+    try {
+      await this.client(deadline.signal).chat({
+        model: this.model,
+        messages: [],
+        stream: false,
+        keep_alive: this.options.keepAlive ?? '10m',
+      });
+      return { ok: true, status: `model ${this.model} loaded at ${this.host}` };
+    } catch (err) {
+      const failure = describeFailure(err, this.failureContext(deadline, false, this.timeoutMs));
+      return { ok: false, status: failure.reason, fix: this.fixFor(failure.kind) };
+    } finally {
+      deadline.dispose();
+    }
+  }
+
   async diagnose(request: LlmRequest, signal?: AbortSignal): Promise<LlmResult> {
     const prompt = buildPrompt(request, FULL_BUDGET);
     const rendered = renderPromptText(prompt);
@@ -140,7 +167,9 @@ export class OllamaLlm implements LlmPort {
     const pending = this.inflight.get(key);
     if (pending) {
       const shared = await pending;
-      return shared.ok ? this.asCacheHit(shared) : shared;
+      // Someone else's cancellation is not this caller's answer: then run its own call.
+      if (shared.ok) return this.asCacheHit(shared);
+      if (!shared.reason.startsWith('cancelled')) return shared;
     }
     const run = this.schedule(request, prompt, rendered, signal);
     this.inflight.set(key, run);
@@ -194,6 +223,8 @@ export class OllamaLlm implements LlmPort {
         rendered = attempt === 1 ? firstRendered : renderPromptText(prompt);
         const outcome = await this.chat(request.incident.id, attempt, prompt, schema, deadline);
         rawAnswer = outcome.content === undefined ? rawAnswer : truncate(outcome.content, 4000);
+        const prefix = attempt > 1 ? `attempt ${attempt}: ` : '';
+        if (outcome.skippedLines) repairs.push(`${prefix}skipped ${outcome.skippedLines} non-JSON line(s) in Ollama's stream`);
         if (!outcome.ok && outcome.failure.kind !== 'unusable_answer') {
           if (countsAgainstServer(outcome.failure.kind)) this.breaker.failure(outcome.failure.reason);
           else this.breaker.release();
@@ -205,7 +236,6 @@ export class OllamaLlm implements LlmPort {
           continue;
         }
         const parsed = parseAnswer(outcome.content, request.allowedCauses);
-        const prefix = attempt > 1 ? `attempt ${attempt}: ` : '';
         repairs.push(...parsed.repairs.map((r) => prefix + r));
         if (parsed.ok) {
           const hypotheses: Hypothesis[] = parsed.answer.hypotheses.map((h) => ({
@@ -253,7 +283,20 @@ export class OllamaLlm implements LlmPort {
         num_ctx: this.options.numCtx ?? 4096,
       },
     };
-    const client = this.client(deadline.signal);
+    let skippedLines = 0;
+    const client = this.client(deadline.signal, () => (skippedLines += 1));
+    const outcome = await this.exchange(client, request, streaming, incidentId, attempt, deadline);
+    return skippedLines > 0 ? { ...outcome, skippedLines } : outcome;
+  }
+
+  private async exchange(
+    client: Ollama,
+    request: ChatRequest,
+    streaming: boolean,
+    incidentId: string,
+    attempt: number,
+    deadline: CallDeadline,
+  ): Promise<ChatOutcome> {
     let content = '';
     try {
       if (!streaming) {
@@ -294,9 +337,9 @@ export class OllamaLlm implements LlmPort {
     }
   }
 
-  private client(signal: AbortSignal): Ollama {
+  private client(signal: AbortSignal, onSkippedLine?: (line: string) => void): Ollama {
     // One light client per call: its fetch carries this call's deadline (ollama-js offers no per-call signal).
-    return new Ollama({ host: this.host, fetch: fetchWithSignal(this.baseFetch, signal) });
+    return new Ollama({ host: this.host, fetch: ollamaFetch(this.baseFetch, signal, onSkippedLine) });
   }
 
   private failureContext(deadline: CallDeadline, streaming: boolean, timeoutMs: number) {

@@ -30,6 +30,8 @@ const BLOCKS_NEW_PROPOSAL: ReadonlySet<ApprovalStatus> = new Set(['pending', 'ap
 interface Entry {
   approval: Approval;
   readonly key: string;
+  /** Bumped on every transition: an approve that waited behind another one sees that the state moved. */
+  version: number;
   /** Seq of the `executing` transition, to tell this run's action entries from earlier ones. */
   executingSeq?: number;
 }
@@ -139,12 +141,21 @@ export class ApprovalBook {
     });
   }
 
+  /**
+   * Runs the approved action once. Concurrent approvals of one id queue on a lock, and each is bound to
+   * the state it was given in: if another approval ran first (even one that failed), the later one is
+   * refused rather than silently becoming a retry — retrying a failed action is a fresh decision.
+   */
   approve(id: string, by: string, ctx: ApprovalContext): Promise<ApprovalResult> {
+    const seenVersion = this.entries.get(id)?.version;
     return this.lock.run(id, async () => {
       const entry = this.entries.get(id);
       if (!entry) return { ok: false, message: `There is no approval ${id}.` };
       const a = entry.approval;
       if (!APPROVABLE.has(a.status)) return { ok: false, message: `${id} is ${a.status}${a.decidedBy ? ` (by ${a.decidedBy})` : ''}: nothing to approve.`, approval: a };
+      if (entry.version !== seenVersion) {
+        return { ok: false, message: `${id} changed while this approval was waiting (now ${a.status}${a.error ? `: ${a.error}` : ''}); look at it again before approving.`, approval: a };
+      }
 
       if (ctx.now >= a.expiresAt) {
         if (a.status === 'pending') await this.transition({ approvalId: id, status: 'expired', reason: `expired at ${iso(a.expiresAt)} before approval` });
@@ -178,9 +189,13 @@ export class ApprovalBook {
   }
 
   reject(id: string, by: string, reason: string): Promise<ApprovalResult> {
+    const seenVersion = this.entries.get(id)?.version;
     return this.lock.run(id, async () => {
       const entry = this.entries.get(id);
       if (!entry) return { ok: false, message: `There is no approval ${id}.` };
+      if (entry.version !== seenVersion && APPROVABLE.has(entry.approval.status) && entry.approval.status !== 'pending') {
+        return { ok: false, message: `${id} changed while this rejection was waiting (now ${entry.approval.status}); look at it again.`, approval: entry.approval };
+      }
       if (!APPROVABLE.has(entry.approval.status)) {
         return { ok: false, message: `${id} is ${entry.approval.status}: it can no longer be rejected.`, approval: entry.approval };
       }
@@ -224,7 +239,7 @@ export class ApprovalBook {
 
   private fold(data: ApprovalEntryData, seq: number): void {
     if (data.status === 'pending' && data.approval && data.key) {
-      this.entries.set(data.approvalId, { approval: { ...data.approval }, key: data.key });
+      this.entries.set(data.approvalId, { approval: { ...data.approval }, key: data.key, version: 0 });
       const n = /^APR-(\d+)$/.exec(data.approvalId);
       if (n) this.lastNumber = Math.max(this.lastNumber, Number(n[1]));
       return;
@@ -240,6 +255,7 @@ export class ApprovalBook {
       result: data.result ?? (data.status === 'executing' ? undefined : a.result),
       error: data.error ?? (data.status === 'executing' || data.status === 'done' ? undefined : a.error),
     };
+    entry.version++;
     if (data.status === 'executing') entry.executingSeq = seq;
   }
 

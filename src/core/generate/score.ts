@@ -120,7 +120,7 @@ export function scoreDiagnosis(expected: readonly ExpectedLike[], reported: read
     }
   });
 
-  const falseAlarms = reported.filter((r, i) => bestMatch(r, expected) === undefined && !NO_CLAIM.has(r.cause ?? 'unknown')).length;
+  const falseAlarms = reported.filter((r) => bestMatch(r, expected) === undefined && !NO_CLAIM.has(r.cause ?? 'unknown')).length;
   const top1Accuracy =
     expected.length > 0
       ? matches.filter((m) => m.correct).length / expected.length

@@ -123,7 +123,8 @@ export class LlmRefiner {
     for (const e of incident.evidence) {
       if (e.kind !== 'ticket' || excerpts.length >= MAX_EXCERPTS) continue;
       const text = this.textOf(e.recordId);
-      if (text) excerpts.push(`${e.recordId} (${e.merchantId}, ${e.code}): ${text}`);
+      // No record ids or times: a recurrence with the same content renders the same prompt and hits the cache.
+      if (text) excerpts.push(`${e.merchantId}, ${e.code}: ${text}`);
     }
     // Only what Observe and the rules produced goes into the prompt, so an answer never changes its own prompt.
     const rules = (incident.hypotheses ?? []).filter((h) => h.source.kind === 'rule');

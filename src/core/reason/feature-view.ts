@@ -80,7 +80,7 @@ export class FeatureView {
       case 'codes':
         return [...new Set([...f.errorCodes, ...f.ticketIssues])];
       case 'durationMinutes':
-        return f.durationMs / 60_000;
+        return Math.round(f.durationMs / 60_000);
       case 'eventsPerMerchant':
         return f.eventCount / Math.max(1, f.merchantCount);
       case 'ticketToEventRatio':

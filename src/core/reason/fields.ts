@@ -34,7 +34,7 @@ export const STATIC_FIELDS: Readonly<Record<string, FieldDoc>> = {
   merchants: { kind: 'list', doc: 'merchant ids' },
   signatures: { kind: 'list', doc: 'signatures, e.g. http_401@webhook, ticket:how_to' },
   codes: { kind: 'list', doc: 'error codes and ticket issues together' },
-  durationMinutes: { kind: 'number', doc: 'durationMs in minutes' },
+  durationMinutes: { kind: 'number', doc: 'durationMs in whole minutes' },
   eventsPerMerchant: { kind: 'number', doc: 'eventCount / merchantCount' },
   ticketToEventRatio: { kind: 'number', doc: 'ticketCount / eventCount (eventCount 0 counts as 1)' },
   anomalyCount: { kind: 'number', doc: 'anomalies grouped into the incident' },

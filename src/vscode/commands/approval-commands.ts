@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ApprovalNode } from '../views/approvals-tree';
 import { approvalIdOfNode, type IncidentNode } from '../views/incidents-tree';
+import { refuseInRestrictedMode } from '../trust/restricted-mode';
 import { registerCommand, type CommandDeps } from './command-deps';
 
 /**
@@ -11,6 +12,8 @@ export function registerApprovalCommands(deps: CommandDeps): vscode.Disposable[]
   const { approvals } = deps;
   return [
     registerCommand(deps, 'cosmos.approveAction', async (arg) => {
+      // Refuse before offering a choice that cannot be honoured (the flow checks again for every other path).
+      if (refuseInRestrictedMode('Approving an action')) return;
       const id = approvalIdOf(arg) ?? (await approvals.pick('Approve which action?'))?.id;
       if (id) await approvals.approve(id);
     }),

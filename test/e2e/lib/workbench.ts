@@ -118,9 +118,12 @@ export class Workbench {
   }
 
   async dismissNotifications(): Promise<void> {
-    const clear = this.page.locator('.notifications-toasts .codicon-notifications-clear');
-    for (const button of await clear.all()) {
-      await button.click().catch(() => undefined);
+    // "Notifications: Clear All Notifications" without the palette: focus a toast and press its clear key.
+    const toasts = this.page.locator('.notifications-toasts .notification-list-item');
+    for (let i = 0; i < 10 && (await toasts.count()) > 0; i++) {
+      const clear = toasts.first().locator('.codicon-notifications-clear');
+      await toasts.first().hover().catch(() => undefined);
+      await clear.click({ timeout: 1000 }).catch(() => undefined);
     }
   }
 

@@ -35,15 +35,15 @@ describe('the agent in a real extension host', function () {
 
   it('an approval approved from two surfaces at once executes once', async () => {
     const { api } = await activateCosmos();
-    const approval = await eventually('a pending low-risk approval', () => api.pendingApprovals().find((a) => a.risk === 'low'));
+    const approval = await eventually('a pending support-reply draft', () => api.pendingApprovals().find((a) => a.type === 'draft_support_reply'));
     const outDir = join(workspaceRoot().fsPath, '.cosmos', 'out');
-    const before = existsSync(outDir) ? readdirSync(outDir, { recursive: true }).length : 0;
+    const before = filesUnder(outDir);
     await Promise.all([
       vscode.commands.executeCommand('cosmos.approveAction', approval.id),
       vscode.commands.executeCommand('cosmos.approveAction', approval.id),
     ]);
     await eventually('the approval to leave the pending list', () => !api.pendingApprovals().some((a) => a.id === approval.id));
-    const after = readdirSync(outDir, { recursive: true }).length;
+    const after = filesUnder(outDir);
     assert.equal(after - before, 1, `expected exactly one new file in ${outDir}`);
   });
 
@@ -53,3 +53,8 @@ describe('the agent in a real extension host', function () {
     await eventually('diagnostics cleared', () => vscode.languages.getDiagnostics(events).filter((d) => d.source === 'COSMOS').length === 0);
   });
 });
+
+function filesUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
+}

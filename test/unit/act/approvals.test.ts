@@ -76,6 +76,23 @@ describe('act/approvals', () => {
     assert.equal(results.filter((r) => r.ok).length, 1);
   });
 
+  it('does not turn a concurrent second approval into a retry when the first run failed', async () => {
+    const { approval } = await book.propose(escalation(inc), inc, T0);
+    const failing = ctx({
+      execute: async (a) => {
+        runs.push(a.id);
+        return { ok: false, error: 'POST answered HTTP 500' };
+      },
+    });
+    const [first, second] = await Promise.all([book.approve(approval.id, 'alice', failing), book.approve(approval.id, 'bob', failing)]);
+    assert.deepEqual(runs, ['APR-1']);
+    assert.equal(first.ok, false);
+    assert.match(second.message, /changed while this approval was waiting \(now failed: POST answered HTTP 500\)/);
+    // A deliberate retry afterwards is a fresh decision and runs.
+    await book.approve(approval.id, 'bob', failing);
+    assert.deepEqual(runs, ['APR-1', 'APR-1']);
+  });
+
   it('never executes an expired approval', async () => {
     const { approval } = await book.propose(escalation(inc), inc, T0);
     const res = await book.approve(approval.id, 'alice', ctx({ now: T0 + 24 * HOUR }));

@@ -52,7 +52,7 @@ describe('FakeOllama speaks the Ollama API', () => {
 
   it('generate answers with `response`', async () => {
     const res = await client.generate({ model: 'phi3:mini', prompt: 'hi', stream: false });
-    assert.ok(JSON.parse(res.response).hypotheses);
+    assert.ok(JSON.parse(String(res.response)).hypotheses);
   });
 
   it('a chat with no messages is a preload (done_reason load)', async () => {

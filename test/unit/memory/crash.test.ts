@@ -16,6 +16,7 @@ describe('memory/crash (kill -9)', function () {
     assert.deepEqual(s.problems, []);
     assert.ok(s.acknowledged > TRIALS, `the children acknowledged too few entries to mean anything (${s.acknowledged})`);
     assert.equal(s.lostAcknowledged, 0);
+    assert.equal(s.splitWrites, s.splitTrials, 'every split trial wrote its half record before the kill');
     assert.equal(s.splitTailsMissed, 0);
     assert.ok(s.tornTailsDetected >= s.splitWrites);
     assert.equal(s.verifyFailures, 0);

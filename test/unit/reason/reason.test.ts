@@ -3,12 +3,13 @@ import { makeConfig } from '../../../src/core/config/config';
 import { BUILTIN_RULES } from '../../../src/core/reason/builtin-rules';
 import { compileRules } from '../../../src/core/reason/compile-rules';
 import { reason } from '../../../src/core/reason/reason';
+import type { Hypothesis } from '../../../src/core/report/schema';
 import { events, merchantsRange, observedIncident, tickets } from './builders';
 import { SHAPES } from './shapes';
 
 const rules = compileRules();
 const config = makeConfig();
-const ruleIdOf = (h: { source: { kind: string } }) => (h.source as { ruleId: string }).ruleId;
+const ruleIdOf = (h: Hypothesis) => (h.source.kind === 'rule' ? h.source.ruleId : `llm:${h.source.model}`);
 
 describe('reason: built-in rules', () => {
   for (const [name, shape] of Object.entries(SHAPES)) {

@@ -242,6 +242,7 @@ export function detectEventWindow(
             (h ? `; usually ${fmtNumber(round2(h.meanMerchants))} merchants per window` : '') +
             (regression ? `; ${crossFamilies.size} failure families hit ${crossMerchants.size} merchants at once: platform regression` : '')),
         true,
+        f.cells,
       );
       if (f.over.length > 0) {
         const max = f.over.reduce((a, c) => (c.weight > a.weight ? c : a));
@@ -252,10 +253,11 @@ export function detectEventWindow(
               ? `failed checkouts (${sig.key}) at ${plural(f.over.length, 'merchant')} in ${span}, up to ${fmtNumber(max.weight)} at ${max.merchant}: any failed checkout is anomalous (threshold 1)`
               : `${sig.key} repeated ≥ ${fmtNumber(f.threshold)} times at ${plural(f.over.length, 'merchant')} in ${span}, up to ${fmtNumber(max.weight)} at ${max.merchant}`),
           true,
+          f.over,
         );
       }
       if (f.spike) {
-        push(group, anomaly('spike', sig, allMerchants, f.spike.history.mean, total, s.spikeZ, w, end, spikeText()), true);
+        push(group, anomaly('spike', sig, allMerchants, f.spike.history.mean, total, s.spikeZ, w, end, spikeText()), true, f.cells);
       }
       groups.push(group);
       note(group, f, allMerchants);

@@ -25,8 +25,8 @@ export interface ConfidenceInputs {
 
 export const MISSING_SOURCE_PENALTY = 0.2;
 export const MAX_QUALITY_PENALTY = 0.3;
-export const STALE_PENALTY_PER_QUIET_PERIOD = 0.1;
-export const MAX_STALE_PENALTY = 0.3;
+export const STALE_PENALTY_PER_QUIET_PERIOD = 0.05;
+export const MAX_STALE_PENALTY = 0.15;
 /** Fewer weighted records than this is thin evidence. */
 export const THIN_EVIDENCE_RECORDS = 3;
 export const THIN_EVIDENCE_PENALTY = 0.15;

@@ -142,12 +142,26 @@ export class Observer {
       previous.set(w, this.anomaliesAt.get(w) ?? new Map());
       this.anomaliesAt.set(w, new Map());
     }
+    // Windows in time order, so incident ids follow first detection. A window's tickets are looked at once the
+    // events of the window after it are routed: a ticket surge next to an error burst then joins the burst's incident.
+    const toClaim = new Set<number>();
+    const flush = (): void => {
+      this.claim(sorted(toClaim));
+      toClaim.clear();
+    };
+    let t = 0;
+    const ticketsUpTo = (limit: number): void => {
+      for (; t < dirty.length && (dirty[t] as number) <= limit; t++) {
+        this.route(detectTicketWindow(this.store, dirty[t] as number, this.settings, totals), previous, affected, toClaim, W);
+        flush();
+      }
+    };
     for (const w of dirty) {
-      this.route(detectEventWindow(this.store, w, this.settings, totals, this.hasTicketSource()), previous, affected, W);
+      this.route(detectEventWindow(this.store, w, this.settings, totals, this.hasTicketSource()), previous, affected, toClaim, W);
+      flush();
+      ticketsUpTo(w - W);
     }
-    this.claim(sorted(affected));
-    for (const w of dirty) this.route(detectTicketWindow(this.store, w, this.settings, totals), previous, affected, W);
-    this.claim(sorted(affected));
+    ticketsUpTo(Number.POSITIVE_INFINITY);
 
     // Anomalies that no longer hold (e.g. a "silent" failure whose tickets arrived) are withdrawn, unless the
     // incident would be left without any: an incident once shown is never emptied.
@@ -173,15 +187,23 @@ export class Observer {
     return sorted(out);
   }
 
-  private route(cands: readonly Candidate[], previous: Map<number, Map<string, number>>, affected: Set<number>, W: number): void {
+  private route(
+    cands: readonly Candidate[],
+    previous: Map<number, Map<string, number>>,
+    affected: Set<number>,
+    toClaim: Set<number>,
+    W: number,
+  ): void {
     const resolved = new Map<string, IncidentState>();
     for (const c of cands) {
       let inc: IncidentState | undefined;
       const prev = previous.get(c.at)?.get(c.key);
       if (prev !== undefined) inc = this.incidents[prev - 1];
       else if (!c.trigger) inc = resolved.get(c.group.id);
-      else if (c.cells && (c.group.kind === 'merchant' || c.group.kind === 'tickets')) inc = this.ownerOf(c.cells) ?? this.incidentFor(c.group);
-      else inc = this.incidentFor(c.group);
+      else if (resolved.has(c.group.id)) inc = resolved.get(c.group.id);
+      // Records already claimed by an incident (e.g. the ramp-up of a platform regression claimed by the window
+      // next to it) take their anomalies there: one failure, one incident.
+      else inc = (c.cells && this.ownerOf(c.cells)) || this.incidentFor(c.group);
       if (!inc) continue;
       if (c.trigger && !resolved.has(c.group.id)) resolved.set(c.group.id, inc);
       inc.setAnomaly(c.key, { at: c.at, anomaly: c.anomaly });
@@ -192,7 +214,10 @@ export class Observer {
         let set = this.claimIndex.get(v);
         if (!set) this.claimIndex.set(v, (set = new Set()));
         set.add(inc.num);
-        if (this.store.windows.has(v)) affected.add(v);
+        if (this.store.windows.has(v)) {
+          affected.add(v);
+          toClaim.add(v);
+        }
       }
     }
   }

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import type { FileAccess } from '../../ports/files';
 import { describeType, previewValue } from './describe-value';
 import { CANONICAL_FIELDS, type CanonicalField } from './field-aliases';
 import { locateJsonKey, locateJsonPath } from './json-skip';
@@ -88,6 +90,16 @@ export function loadSourceMappings(text: string, file: string = SOURCES_FILE): S
   const first = described[0] as DescribedIssue;
   const at = lines.positionOf(first.offset);
   throw new SourceMappingError(file, at.line, at.column, first.jsonPath, first.message, described.map((d) => (d.jsonPath ? `${d.jsonPath}: ${d.message}` : d.message)));
+}
+
+/**
+ * Reads `<root>/.cosmos/sources.json` if there is one (none ⇒ no mappings). Throws SourceMappingError for a bad
+ * file; the error's `file` is the path relative to root, as users see it.
+ */
+export async function readSourceMappings(files: FileAccess, root: string): Promise<SourceMapping[]> {
+  const absolute = path.join(root, ...SOURCES_FILE.split('/'));
+  if (!(await files.stat(absolute))) return [];
+  return loadSourceMappings((await files.readFile(absolute)).toString('utf8'), SOURCES_FILE);
 }
 
 /** The first mapping whose pattern matches `file` (relative, `/` separators). */

@@ -37,8 +37,19 @@ export function answerSchema(allowedCauses: readonly Cause[]) {
 export type LlmAnswer = z.infer<ReturnType<typeof answerSchema>>;
 export type LlmAnswerHypothesis = LlmAnswer['hypotheses'][number];
 
-/** JSON Schema for Ollama's `format`; `$schema` is dropped because it is noise to the model when echoed in the prompt. */
+const jsonSchemas = new Map<string, Record<string, unknown>>();
+
+/**
+ * JSON Schema for Ollama's `format` (and echoed in the prompt, as Ollama's docs advise); `$schema` is dropped as
+ * noise to the model. Memoised per cause list: it is built for every prompt. Treat the result as read-only.
+ */
 export function answerJsonSchema(allowedCauses: readonly Cause[]): Record<string, unknown> {
-  const { $schema: _drop, ...schema } = z.toJSONSchema(answerSchema(allowedCauses)) as Record<string, unknown>;
+  const key = allowedCauses.join(',');
+  let schema = jsonSchemas.get(key);
+  if (!schema) {
+    const { $schema: _drop, ...rest } = z.toJSONSchema(answerSchema(allowedCauses)) as Record<string, unknown>;
+    schema = rest;
+    jsonSchemas.set(key, schema);
+  }
   return schema;
 }

@@ -54,7 +54,6 @@ function dataBlock(id: string, kind: string, content: string): string {
 
 const clean = (text: string, max = 80): string => sanitizeUntrusted(text, max);
 const cleanList = (items: readonly string[], n: number, max = 80): string[] => items.slice(0, n).map((s) => clean(s, max));
-const iso = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function statistics(incident: Incident): Record<string, unknown> {
@@ -68,7 +67,8 @@ function statistics(incident: Incident): Record<string, unknown> {
     scope: incident.scope,
     merchantCount: f.merchantCount,
     merchants: cleanList(incident.merchants, 10, 60),
-    window: { first: iso(incident.firstSeen), last: iso(incident.lastSeen), minutes: round(f.durationMs / 60_000) },
+    // Duration, not clock times: a recurrence of the same incident must render the same prompt (cache hit).
+    windowMinutes: round(f.durationMs / 60_000),
     events: f.eventCount,
     tickets: f.ticketCount,
     errorCodes: cleanList(f.errorCodes, 12),
@@ -130,7 +130,8 @@ export function buildPrompt(request: LlmRequest, budget: PromptBudget = FULL_BUD
   }));
   const reasons = request.reasons.length > 0 ? cleanList(request.reasons, 8, 200) : ['(no reason recorded)'];
   const user = [
-    `Incident ${clean(incident.id, 60)} is ambiguous: the deterministic rules could not settle its cause.`,
+    // No incident id or timestamps: they do not help the model, and would make every recurrence a cache miss.
+    'This incident is ambiguous: the deterministic rules could not settle its cause.',
     'Why it is ambiguous:',
     dataBlock('AMBIGUITY', 'reasons', reasons.map((r) => `- ${r}`).join('\n')),
     'Statistics of the incident:',

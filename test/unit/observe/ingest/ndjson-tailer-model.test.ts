@@ -8,21 +8,24 @@ import { makeTempDir } from './ingest-test-kit';
 
 /**
  * Model test in the manner of Vector's file-source tests: random sequences of appends (cut at arbitrary bytes,
- * multi-byte characters included), polls, rotations (rename + create) and copytruncates, against a real file.
- * Whatever the sequence, every line written is delivered exactly once and in order. Copytruncate loses what was not
- * read before the truncation by its nature (the copy goes to another file), so the model polls right before it,
- * as logrotate's copy would.
+ * multi-byte characters included), polls, rotations (rename + create), deletions and copytruncates, against a real file.
+ * Whatever the sequence, every line written is delivered exactly once and in order. Two limits are in the nature of
+ * following one path, so the model respects them: copytruncate loses what was not read before the truncation (the
+ * copy goes to another file), so it polls right before; and a file rotated away twice without any poll in between
+ * (or before the tailer first opened it) is never seen, so a rotation follows at least one poll.
  */
 type Command =
   | { op: 'append'; lines: number; cut: number }
   | { op: 'poll' }
   | { op: 'rotate' }
+  | { op: 'delete' }
   | { op: 'copytruncate' };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('append' as const), lines: fc.integer({ min: 0, max: 4 }), cut: fc.integer({ min: 0, max: 40 }) }) },
   { weight: 3, arbitrary: fc.constant({ op: 'poll' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'rotate' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'delete' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'copytruncate' as const }) },
 );
 
@@ -38,11 +41,14 @@ describe('NdjsonTailer model (fast-check, real files)', () => {
         let pending = Buffer.alloc(0);
         let seq = 0;
         let rotations = 0;
+        let polledSinceRotation = false;
         const poll = async () => {
           for (const l of (await tailer.poll()).lines) delivered.push(l.text);
+          polledSinceRotation = true;
         };
         try {
           await fs.writeFile(file, '');
+          await poll();
           for (const c of commands) {
             if (c.op === 'append') {
               const text = Array.from({ length: c.lines }, () => {
@@ -57,12 +63,16 @@ describe('NdjsonTailer model (fast-check, real files)', () => {
               pending = bytes.subarray(bytes.length - keep);
             } else if (c.op === 'poll') {
               await poll();
-            } else if (c.op === 'rotate') {
+            } else if (c.op === 'rotate' || c.op === 'delete') {
               // Finish the half-written line first: a rotating writer closes its file at a line end.
               await fs.appendFile(file, pending);
               pending = Buffer.alloc(0);
-              await fs.rename(file, `${file}.${++rotations}`);
+              if (!polledSinceRotation) await poll();
+              // Deleted while open: the tailer still drains it through its handle.
+              if (c.op === 'rotate') await fs.rename(file, `${file}.${++rotations}`);
+              else await fs.unlink(file);
               await fs.writeFile(file, '');
+              polledSinceRotation = false;
             } else {
               await fs.appendFile(file, pending);
               pending = Buffer.alloc(0);
@@ -78,7 +88,7 @@ describe('NdjsonTailer model (fast-check, real files)', () => {
           await cleanup();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.COSMOS_MODEL_RUNS ?? 60) },
     );
   });
 });

@@ -96,20 +96,22 @@ describe('node adapters', () => {
       assert.equal(hints.length, count, 'the safety poll keeps running after dispose');
     });
 
-    it('does not report changes inside ignored folders', async () => {
+    it('does not report changes inside ignored folders (any-depth and folder-relative patterns)', async () => {
       await fs.mkdir(path.join(dir, 'node_modules'));
+      await fs.mkdir(path.join(dir, 'build'));
       const hints: string[] = [];
       const sub = new ChokidarWatcher({ safetyPollMs: 60_000 }).watch([dir], (p) => hints.push(p), {
-        ignored: ['**/node_modules/**'],
+        ignored: ['**/node_modules/**', 'build/**'],
       });
       try {
         await sleep(300);
         await fs.writeFile(path.join(dir, 'node_modules', 'events.json'), '[]');
+        await fs.writeFile(path.join(dir, 'build', 'events.json'), '[]');
         await fs.writeFile(path.join(dir, 'events.json'), '[]');
         assert.ok(await until(() => hints.includes(path.join(dir, 'events.json')), 3000));
         await sleep(200);
         assert.deepEqual(
-          hints.filter((h) => h.includes('node_modules')),
+          hints.filter((h) => h.includes('node_modules') || h.includes('build')),
           [],
         );
       } finally {

@@ -179,6 +179,12 @@ describe('normaliseRecord', () => {
       assert.equal(ok({ ...baseEvent, count: '3' }).weight, 3);
     });
 
+    it('falls back to the next alias when the first one is null', () => {
+      const r = ok({ ...baseEvent, error_code: null, status: 500 });
+      assert.equal(r.code, 'http_500');
+      assert.equal(r.httpStatus, 500);
+    });
+
     it('prefers the prototype name when a record carries several aliases', () => {
       assert.equal(ok({ ...baseEvent, id: 'other' }).id, 'E1');
     });

@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { nodeFileAccess } from '../../../../src/adapters/node/node-file-access';
 import {
   fieldMappingOf,
   loadSourceMappings,
   mappingFor,
+  readSourceMappings,
   SourceMappingError,
 } from '../../../../src/core/observe/ingest/source-mappings';
+import { makeTempDir } from './ingest-test-kit';
 
 const FILE = '.cosmos/sources.json';
 
@@ -94,5 +99,23 @@ describe('loadSourceMappings', () => {
     const error = failure('{"sources":[{"pattern":"x","__proto__":{"polluted":"yes"}}]}');
     assert.match(error.problem, /unknown key `__proto__`/);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('reads .cosmos/sources.json from a folder, and no file means no mappings', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      assert.deepEqual(await readSourceMappings(nodeFileAccess, dir), []);
+      await fs.mkdir(path.join(dir, '.cosmos'));
+      await fs.writeFile(path.join(dir, '.cosmos', 'sources.json'), '{"sources":[{"pattern":"x/*.json","kind":"tickets"}]}');
+      assert.deepEqual(await readSourceMappings(nodeFileAccess, dir), [{ pattern: 'x/*.json', kind: 'tickets' }]);
+      await fs.writeFile(path.join(dir, '.cosmos', 'sources.json'), '{"sources":[{"pattern":"x","kind":"event"}]}');
+      await assert.rejects(readSourceMappings(nodeFileAccess, dir), (e: unknown) => {
+        assert.ok(e instanceof SourceMappingError);
+        assert.equal(e.message, '.cosmos/sources.json:1:35 — sources[0].kind: must be one of "events", "tickets", found "event"');
+        return true;
+      });
+    } finally {
+      await cleanup();
+    }
   });
 });

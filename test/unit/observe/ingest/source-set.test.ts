@@ -116,6 +116,23 @@ describe('SourceSet', () => {
       assert.match(batch.invalid[0]!.message, /^not JSON: expected a JSON array of records, found "timestamp,merchant/);
     });
 
+    it('reads NDJSON saved as .json, and a {"events":[...]} wrapper', async () => {
+      await write('events.json', `${eventLine('E1')}\n${eventLine('E2')}\n`);
+      await write('tickets.json', `{"exported_at":"2026-02-01","tickets":[\n  ${ticket('T1')}\n]}`);
+      set = sourceSet(dir);
+      await set.discover();
+      const batch = await set.poll({ final: true });
+      assert.deepEqual(batch.invalid, []);
+      assert.deepEqual(
+        batch.records.map((r) => [r.id, r.location.line, r.location.column]),
+        [
+          ['E1', 1, 1],
+          ['E2', 2, 1],
+          ['T1', 2, 3],
+        ],
+      );
+    });
+
     it('treats empty files as zero records without an error', async () => {
       await write('events.json', '');
       await write('tickets.ndjson', '');
