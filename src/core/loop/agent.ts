@@ -547,7 +547,8 @@ export class Agent implements AgentApi {
 
   private currentHash(approval: Approval): string | undefined {
     const state = this.incidents.get(approval.incidentId);
-    if (!state || state.full.status !== 'open') return undefined;
+    // A quiet incident (no new evidence lately) is still unresolved: its actions can still be approved.
+    if (!state || state.full.status === 'resolved') return undefined;
     const cause = state.full.cause ?? 'unknown';
     if (!POLICY[cause].some((p) => p.type === approval.type)) return `cause-now-${cause}`;
     try {

@@ -148,6 +148,8 @@ function anomaly(
 interface SigFindings {
   readonly sw: SigWindow;
   readonly cells: Cell[];
+  /** Merchants with enough occurrences to count towards spread. */
+  readonly spreadCells: Cell[];
   readonly over: Cell[];
   readonly threshold: number;
   readonly spike: { history: History; z: number } | null;
@@ -166,10 +168,14 @@ function examineEventSig(store: WindowStore, sw: SigWindow, w: number, s: Detect
     const z = (sw.total - history.mean) / Math.max(history.sd, Math.sqrt(history.mean), 1);
     if (z >= s.spikeZ) spike = { history, z };
   }
-  const spread = cells.length >= s.multiMerchant && sw.total >= threshold;
+  // A merchant counts towards spread with at least two occurrences (one for failed checkouts): one stray error
+  // at each of several merchants is background noise, not a shared failure.
+  const perMerchant = Math.min(2, threshold);
+  const spreadCells = cells.filter((c) => c.weight >= perMerchant);
+  const spread = spreadCells.length >= s.multiMerchant && sw.total >= threshold;
   const firstSeen = store.codeFirstSeen(sig.code);
   const newCode = firstSeen >= w && firstSeen < w + s.windowMs && firstSeen - store.firstEventTs >= s.windowMs;
-  return { sw, cells, over, threshold, spike, spread, newCode };
+  return { sw, cells, spreadCells, over, threshold, spike, spread, newCode };
 }
 
 /**
@@ -195,7 +201,7 @@ export function detectEventWindow(
   const crossFamilies = new Set<string>();
   for (const f of crossing) {
     crossFamilies.add(f.sw.sig.family);
-    for (const c of f.cells) crossMerchants.add(c.merchant);
+    for (const c of f.spreadCells) crossMerchants.add(c.merchant);
   }
   const regression = crossFamilies.size >= 2 && crossMerchants.size >= s.platformMerchants;
 
@@ -229,13 +235,14 @@ export function detectEventWindow(
 
     if (f.spread) {
       const group = regression ? PLATFORM_GROUP : crossGroup(sig.family);
-      const n = f.cells.length;
+      const n = f.spreadCells.length;
+      const spreadMerchants = f.spreadCells.map((c) => c.merchant);
       const platform = n >= s.platformMerchants;
       const h = historyOf(store, sig, w, s);
       push(
         group,
-        anomaly('spread', sig, allMerchants, h ? h.meanMerchants : null, n, platform ? s.platformMerchants : s.multiMerchant, w, end,
-          `${sig.key} at ${plural(n, 'merchant')} (${fmtList(allMerchants)}) in ${span}, ${plural(total, 'occurrence')}: ` +
+        anomaly('spread', sig, spreadMerchants, h ? h.meanMerchants : null, n, platform ? s.platformMerchants : s.multiMerchant, w, end,
+          `${sig.key} at ${plural(n, 'merchant')} (${fmtList(spreadMerchants)}) in ${span}, ${plural(total, 'occurrence')}: ` +
             (platform
               ? `platform-wide (≥ ${s.platformMerchants} merchants)`
               : `multi-merchant (≥ ${s.multiMerchant}, platform-wide from ${s.platformMerchants})`) +
@@ -329,6 +336,8 @@ export function detectTicketWindow(store: WindowStore, w: number, s: DetectorSet
   const out: Candidate[] = [];
   for (const sw of sortedSigs(store, w, 'ticket')) {
     const sig = sw.sig;
+    // Feature requests, billing and account questions are support work, not incidents.
+    if (sig.family === 'request') continue;
     const group = ticketGroup(sig.code, sig.family);
     if (sw.total >= s.ticketSurge) {
       const cells = sortedCells(sw);

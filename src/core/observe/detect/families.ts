@@ -15,8 +15,12 @@ export const EVENT_FAMILIES = [
   'frontend',
 ] as const;
 
-/** Event families, `docs` (how-to issues) and `general` (tickets that name no specific area); `service:<name>` otherwise. */
-export type Family = (typeof EVENT_FAMILIES)[number] | 'docs' | 'general' | `service:${string}`;
+/**
+ * Event families; for tickets also `docs` (how-to questions), `request` (feature requests, billing, account
+ * questions: not failure reports) and `general` (complaints that name no specific area); `service:<name>` for
+ * events outside every family.
+ */
+export type Family = (typeof EVENT_FAMILIES)[number] | 'docs' | 'request' | 'general' | `service:${string}`;
 
 const RATE_LIMIT = /(^|_)429($|_)|rate_?limit|throttl|too_many/;
 const WEBHOOK = /webhook|web_hook/;
@@ -25,6 +29,7 @@ const API_AUTH = /(^|_)40[13]($|_)|unauthori[sz]ed|forbidden|(^|_)auth|token|cre
 const DATA = /inconsisten|mismatch|stale|out_of_sync|(^|_)(not_)?sync(ed|ing)?($|_)|not_reflected|missing_data|api_200|wrong_data|outdated/;
 const FRONTEND = /frontend|front_end|storefront|render|hydrat|display|ui_|_ui$|page_|blank_page/;
 const DOCS = /how_?to|howto|question|docs?($|_)|documentation|setup|set_up|configur|guide|tutorial|onboarding/;
+const REQUEST = /feature|request|billing|invoice|account|pricing|plan_|cancel|refund_policy|feedback/;
 
 const FRONTEND_SERVICES = new Set(['frontend', 'storefront', 'web', 'ui', 'pwa']);
 
@@ -48,12 +53,18 @@ export function ticketFamily(issue: string): Family {
   if (DATA.test(issue)) return 'data_inconsistency';
   if (FRONTEND.test(issue)) return 'frontend';
   if (DOCS.test(issue)) return 'docs';
+  if (REQUEST.test(issue)) return 'request';
   return 'general';
+}
+
+/** Tickets that are not failure reports never join an error incident on merchant and time alone. */
+export function isFailureReport(family: Family): boolean {
+  return family !== 'docs' && family !== 'request';
 }
 
 /** Successful or informational codes are not failures: they never trigger a detector nor count as errors. */
 export function isErrorCode(code: string): boolean {
-  return !/^http_[123]\d\d$/.test(code) && code !== 'ok' && code !== 'success' && code !== 'info';
+  return !/^http_[123]\d\d$/.test(code) && !/(^|_)(ok|info|success|succeeded|recovered|resolved)$/.test(code);
 }
 
 /** The prototype treats any failed checkout as anomalous: a code naming checkout on the checkout or api service. */
@@ -77,6 +88,7 @@ const FAMILY_LABELS: Readonly<Record<string, string>> = {
   data_inconsistency: 'data consistency',
   frontend: 'frontend',
   docs: 'how-to',
+  request: 'request',
   general: 'support',
 };
 

@@ -132,7 +132,11 @@ function signaturesOf(inc: IncidentState): SignatureStat[] {
 
 /** The incident as the report shows it; a fresh object every time (callers may keep or mutate it). */
 export function viewIncident(inc: IncidentState, s: ViewSettings, ctx: ViewContext): ObservedIncident {
-  const anomalies = [...inc.anomalies.values()].map((e) => structuredClone(e.anomaly)).sort(compareAnomalies);
+  // A silent failure stops being silent once its merchants raised a ticket in the incident (tickets often come later).
+  const anomalies = [...inc.anomalies.values()]
+    .filter((e) => e.anomaly.detector !== 'silent_failure' || !e.anomaly.merchants.some((m) => (inc.merchants.get(m)?.tickets ?? 0) > 0))
+    .map((e) => structuredClone(e.anomaly))
+    .sort(compareAnomalies);
   const merchantSet = new Set(inc.merchants.keys());
   if (merchantSet.size === 0) for (const m of inc.scopeMerchants) merchantSet.add(m);
   const merchants = [...merchantSet].sort(naturalCompare);

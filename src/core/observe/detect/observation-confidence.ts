@@ -12,7 +12,7 @@ export type ObservationConfidence = z.infer<typeof ObservationConfidenceSchema>;
 export interface ConfidenceInputs {
   readonly hasEventSource: boolean;
   readonly hasTicketSource: boolean;
-  /** Records that failed validation, and valid records taken in (all sources). */
+  /** Records that failed validation, and all records read (valid and invalid, all sources). */
   readonly invalid: number;
   readonly totalRecords: number;
   /** Latest event time seen anywhere, and the incident's latest evidence. */
@@ -49,7 +49,7 @@ export function observationConfidence(i: ConfidenceInputs): ObservationConfidenc
       detail: `no ticket source: customer impact cannot be seen (-${MISSING_SOURCE_PENALTY})`,
     });
   }
-  const seen = i.invalid + i.totalRecords;
+  const seen = Math.max(i.totalRecords, i.invalid);
   if (i.invalid > 0 && seen > 0) {
     const share = i.invalid / seen;
     const delta = round2(Math.min(MAX_QUALITY_PENALTY, share));

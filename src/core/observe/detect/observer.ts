@@ -2,6 +2,7 @@ import type { CosmosConfig } from '../../config/config';
 import type { Incident, SourceSummary } from '../../report/schema';
 import type { SignalRecord } from '../signal';
 import { detectEventWindow, detectTicketWindow, MerchantTotals, type Candidate, type DetectorSettings } from './detectors';
+import { isFailureReport } from './families';
 import type { Group } from './groups';
 import { IncidentState, type IncidentSnapshot } from './incident-state';
 import { viewIncident, type ViewSettings } from './incident-view';
@@ -17,7 +18,7 @@ export interface ObservationContext {
   readonly sources: readonly SourceSummary[];
   /** Records that failed validation. */
   readonly invalid: number;
-  /** Valid records taken in (the invalid share is invalid / (invalid + totalRecords)). */
+  /** All records read, valid and invalid (the invalid share is invalid / totalRecords). */
   readonly totalRecords: number;
 }
 
@@ -86,7 +87,11 @@ export class Observer {
     };
   }
 
-  /** Takes in a batch of normalised records, in any order within the retention horizon. */
+  /**
+   * Takes in a batch of normalised records, in any order within the batch. Records whose window is older than the
+   * retention horizon (RETAIN_MS behind the newest record of earlier batches) are counted in `stats().lateRecords`
+   * and skipped: feed sources merged by time, or in one batch, when their time ranges are long.
+   */
   add(records: readonly SignalRecord[]): void {
     this.store.add(records);
     const horizon = this.store.horizon();
@@ -342,8 +347,8 @@ function relates(ticketFamily: string, incidentFamily: string): boolean {
 }
 
 /**
- * May this incident claim this cell? `loose` is the second pass for tickets: any non-how-to ticket from a merchant
- * of the incident joins it when no incident of the ticket's own family is there.
+ * May this incident claim this cell? `loose` is the second pass for tickets: any failure report (not a how-to
+ * question nor a feature request) from a merchant of the incident joins it when no incident of its own family is there.
  */
 function matches(inc: IncidentState, sig: Signature, merchant: string, loose: boolean): boolean {
   const g = inc.group;
@@ -365,11 +370,11 @@ function matches(inc: IncidentState, sig: Signature, merchant: string, loose: bo
       return sig.code === g.issue;
     case 'merchant':
       if (merchant !== g.merchant) return false;
-      return loose ? sig.family !== 'docs' : relates(sig.family, g.family);
+      return loose ? isFailureReport(sig.family) : relates(sig.family, g.family);
     case 'cross':
       if (!inc.scopeMerchants.has(merchant)) return false;
-      return loose ? sig.family !== 'docs' : relates(sig.family, g.family);
+      return loose ? isFailureReport(sig.family) : relates(sig.family, g.family);
     case 'platform':
-      return inc.scopeMerchants.has(merchant) && sig.family !== 'docs';
+      return inc.scopeMerchants.has(merchant) && isFailureReport(sig.family);
   }
 }

@@ -46,7 +46,6 @@ export interface Cell {
   stages: string[];
   endpoints: string[];
   statuses: number[];
-  services: string[];
   /** Tickets that read like how-to questions (weighted). */
   howTo: number;
   /** Incident number owning this cell (0 = none yet). Ownership is exclusive and never changes. */
@@ -107,19 +106,20 @@ export class WindowStore {
     return ts - (((ts % this.windowMs) + this.windowMs) % this.windowMs);
   }
 
-  /** Hot path: a handful of Map lookups per record, no allocation unless a new window/signature/cell appears. */
+  /**
+   * Hot path: a handful of Map lookups per record, no allocation unless a new window/signature/cell appears.
+   * Lateness is judged against the horizon as it stood before the batch: one batch (say a whole events file
+   * followed by a whole tickets file) is never late relative to itself, whatever order its records come in.
+   */
   add(records: readonly SignalRecord[]): void {
     const W = this.windowMs;
-    let horizon = this.horizon();
+    const horizon = this.horizon();
     let lastStart = Number.NaN;
     let win: WindowState | undefined;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as SignalRecord;
       const ts = r.timestamp;
-      if (ts > this.latestTs) {
-        this.latestTs = ts;
-        horizon = this.horizon();
-      }
+      if (ts > this.latestTs) this.latestTs = ts;
       const start = ts - (((ts % W) + W) % W);
       if (start < horizon) {
         this.lateRecords++;
@@ -313,7 +313,6 @@ function newCell(merchant: string): Cell {
     stages: [],
     endpoints: [],
     statuses: [],
-    services: [],
     howTo: 0,
     owner: 0,
     absorbedN: 0,
@@ -332,11 +331,7 @@ function addToCell(cell: Cell, r: SignalRecord, weight: number): void {
   if (r.migrationStage !== undefined) addDistinct(cell.stages, r.migrationStage);
   if (r.endpoint !== undefined) addDistinct(cell.endpoints, r.endpoint);
   if (r.httpStatus !== undefined) addDistinct(cell.statuses, r.httpStatus);
-  if (r.kind === 'ticket') {
-    if (isHowTo(r.code, r.text)) cell.howTo += weight;
-  } else if (cell.services.length === 0) {
-    cell.services.push(r.service);
-  }
+  if (r.kind === 'ticket' && isHowTo(r.code, r.text)) cell.howTo += weight;
 }
 
 function addDistinct<T>(list: T[], value: T): void {
@@ -375,7 +370,6 @@ function cellSnapshot(c: Cell): Cell {
     stages: [...c.stages],
     endpoints: [...c.endpoints],
     statuses: [...c.statuses],
-    services: [...c.services],
   };
 }
 

@@ -9,7 +9,8 @@ const EVENTS: SourceSummary = { file: 'events.ndjson', kind: 'events', format: '
 const TICKETS: SourceSummary = { file: 'tickets.ndjson', kind: 'tickets', format: 'ndjson', records: 0, invalid: 0, bytes: 0 };
 
 function ctx(records: number, opts: { tickets?: boolean; invalid?: number } = {}): ObservationContext {
-  return { sources: opts.tickets === false ? [EVENTS] : [EVENTS, TICKETS], invalid: opts.invalid ?? 0, totalRecords: records };
+  const invalid = opts.invalid ?? 0;
+  return { sources: opts.tickets === false ? [EVENTS] : [EVENTS, TICKETS], invalid, totalRecords: records + invalid };
 }
 
 function observe(records: readonly SignalRecord[], opts: { config?: CosmosConfigInput; tickets?: boolean; invalid?: number } = {}): ObservedIncident[] {
@@ -254,6 +255,20 @@ describe('Observer', () => {
       o.add([ticket]);
       const incident = only(o.evaluate(ctx(events.length + later.length + 1)));
       assert.equal(incident.features.ticketCount, 1);
+    });
+
+    it('takes a weeks-long events file followed by its tickets file in one batch without calling the tickets late', () => {
+      const f = new SignalFactory();
+      const events = byTime([
+        ...f.eventSeries({ merchant: 'M3', code: 'http_401', service: 'webhook', count: 7, from: at(120) }),
+        ...noise(f, at(300), 20 * 24 * HOUR),
+      ]);
+      const o = new Observer(makeConfig());
+      o.add([...events, f.ticket({ merchant: 'M3', issue: 'webhook_auth_error', time: at(131) })]);
+      const incident = only(o.evaluate(ctx(events.length + 1)));
+      assert.equal(incident.features.ticketCount, 1);
+      assert.equal(o.stats().lateRecords, 0);
+      assert.ok(o.stats().windows <= o.stats().retainWindows + 1, `${o.stats().windows} windows kept after the batch`);
     });
 
     it('flags errors with no ticket from the merchant as a silent failure when tickets are being collected', () => {
