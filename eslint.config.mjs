@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'out/**', '**/*.js', '**/*.mjs', 'test/e2e/.tools/**'] },
+  { ignores: ['bench/.tmp/**', 'test/**/artifacts/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'out/**', '**/*.js', '**/*.mjs', 'test/e2e/.tools/**'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {

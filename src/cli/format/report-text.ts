@@ -2,7 +2,6 @@ import type { ActionReport, Incident, Report } from '../../core/report/schema';
 
 /** Untrusted text (ids, codes, ticket-derived strings) never carries terminal control sequences to the screen. */
 export function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '�');
 }
 
