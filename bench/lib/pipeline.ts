@@ -16,6 +16,8 @@ export interface PipelineOutcome {
   readonly invalid: number;
   readonly incidents: number;
   readonly actionsPlanned: number;
+  /** Where the time went, ms: read+parse+validate+normalise, window aggregates, detect+group, rules+policy. */
+  readonly stages: { poll: number; add: number; evaluate: number; reasonDecide: number };
 }
 
 /**
@@ -38,11 +40,18 @@ export class Pipeline {
     this.observer = new Observer(config);
   }
 
+  private lastPollMs = 0;
+  private lastAddMs = 0;
+
   /** Observe only: discover + poll + Observer.add. Returns the records taken in. */
   async observe(final: boolean): Promise<number> {
+    const t0 = performance.now();
     await this.set.discover();
     const batch = await this.set.poll({ final });
+    const t1 = performance.now();
     if (batch.records.length) this.observer.add(batch.records);
+    this.lastPollMs = t1 - t0;
+    this.lastAddMs = performance.now() - t1;
     this.records += batch.records.length;
     this.invalid += batch.invalid.length;
     return batch.records.length;
@@ -51,7 +60,9 @@ export class Pipeline {
   /** One full cycle over what is new. */
   async cycle(final: boolean): Promise<PipelineOutcome> {
     const taken = await this.observe(final);
+    const t2 = performance.now();
     const observed = this.observer.evaluate({ sources: this.set.summaries(), invalid: this.invalid, totalRecords: this.records + this.invalid });
+    const t3 = performance.now();
     let actions = 0;
     const now = Date.now();
     for (const obs of observed) {
@@ -76,7 +87,8 @@ export class Pipeline {
       });
       actions += planned.length;
     }
-    return { records: taken, invalid: this.invalid, incidents: observed.length, actionsPlanned: actions };
+    const stages = { poll: this.lastPollMs, add: this.lastAddMs, evaluate: t3 - t2, reasonDecide: performance.now() - t3 };
+    return { records: taken, invalid: this.invalid, incidents: observed.length, actionsPlanned: actions, stages };
   }
 
   async dispose(): Promise<void> {

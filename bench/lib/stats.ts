@@ -44,15 +44,20 @@ export async function interleave(
 ): Promise<PairedRuns> {
   const out: PairedRuns = { a: [], b: [], ratios: [] };
   for (let i = 0; i < warmup + runs; i++) {
-    // Alternate which side goes first, so neither always enjoys the warmer cache.
-    const first = i % 2 === 0;
-    const x = first ? await a() : 0;
-    const y = await b();
-    const x2 = first ? x : await a();
+    // Alternate which side goes first (A B, B A, …), so neither always enjoys the warmer cache.
+    let x: number;
+    let y: number;
+    if (i % 2 === 0) {
+      x = await a();
+      y = await b();
+    } else {
+      y = await b();
+      x = await a();
+    }
     if (i < warmup) continue;
-    out.a.push(x2);
+    out.a.push(x);
     out.b.push(y);
-    out.ratios.push(y / x2);
+    out.ratios.push(y / x);
   }
   return out;
 }

@@ -1,9 +1,10 @@
 /**
  * End-to-end proof in a real VS Code: builds and packages the .vsix, installs it into throwaway code-server
- * profiles, and walks the user's path in Debian's chromium with playwright-core — once in a trusted workspace
- * and once in Restricted Mode. Screenshots and summary.json go to test/e2e/artifacts/.
+ * profiles, and walks the user's path in Debian's chromium with playwright-core — in a trusted workspace, through
+ * the dashboard webview (its own fixture) and in Restricted Mode. Screenshots and summary.json go to
+ * test/e2e/artifacts/.
  *
- *   node --import tsx test/e2e/run-e2e.ts [--skip-package] [--only trusted|restricted] [--bring-up] [--headed-slowmo N]
+ *   node --import tsx test/e2e/run-e2e.ts [--skip-package] [--only trusted|dashboard|restricted] [--bring-up] [--keep]
  *
  * --bring-up bundles test/e2e/fake/* in place of modules that do not exist yet (harness development only).
  */
@@ -14,11 +15,12 @@ import { buildVsix } from './lib/build-vsix';
 import { CodeServer } from './lib/code-server';
 import { RequestCounter } from './lib/fake-ollama';
 import { elapsedSeconds, say } from './lib/log';
-import { ARTIFACTS, REPO } from './lib/paths';
+import { ARTIFACTS, DASHBOARD_WORKSPACE, FIXTURE_WORKSPACE, REPO } from './lib/paths';
 import { Steps, StepFailed, writeSummary, type StepResult } from './lib/steps';
 import { ensureTools } from './lib/tools';
 import { Workbench } from './lib/workbench';
 import { copyFixtureWorkspace } from './lib/workspace-files';
+import { walkDashboard } from './walk-dashboard';
 import { walkRestricted } from './walk-restricted';
 import { walkTrusted, type WalkContext } from './walk-trusted';
 
@@ -50,12 +52,13 @@ async function main(): Promise<number> {
   const results: StepResult[] = [];
   let failed = false;
   try {
-    const suites: { name: 'trusted' | 'restricted'; trust: boolean }[] = [
-      { name: 'trusted', trust: true },
-      { name: 'restricted', trust: false },
+    const suites: Suite[] = [
+      { name: 'trusted', trust: true, fixture: FIXTURE_WORKSPACE, walk: walkTrusted },
+      { name: 'dashboard', trust: true, fixture: DASHBOARD_WORKSPACE, walk: walkDashboard },
+      { name: 'restricted', trust: false, fixture: FIXTURE_WORKSPACE, walk: walkRestricted },
     ];
     for (const suite of suites.filter((s) => !only || s.name === only)) {
-      const ok = await runSuite(browser, tools, vsix, suite.name, suite.trust, bringUp, results);
+      const ok = await runSuite(browser, tools, vsix, suite, bringUp, results);
       failed ||= !ok;
       if (bringUp) break;
     }
@@ -68,15 +71,23 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+interface Suite {
+  readonly name: 'trusted' | 'dashboard' | 'restricted';
+  /** false: workspace trust is on and the folder is not trusted (Restricted Mode). */
+  readonly trust: boolean;
+  readonly fixture: string;
+  readonly walk: (ctx: WalkContext, steps: Steps, wb: Workbench) => Promise<void>;
+}
+
 async function runSuite(
   browser: Browser,
   tools: { node24: string; codeServer: string },
   vsix: string,
-  name: 'trusted' | 'restricted',
-  trust: boolean,
+  suite: Suite,
   bringUp: boolean,
   results: StepResult[],
 ): Promise<boolean> {
+  const { name, trust } = suite;
   const llm = new RequestCounter();
   const evil = new RequestCounter();
   await llm.start();
@@ -91,11 +102,14 @@ async function runSuite(
     'cosmos.llm.timeoutSeconds': 3,
   });
   // What a hostile cloned repository would put in its own .vscode/settings.json.
-  const workspace = copyFixtureWorkspace({
-    'cosmos.llm.host': `${evil.url}/ollama`,
-    'cosmos.webhookUrl': `${evil.url}/steal`,
-    'cosmos.escalationUrl': `${evil.url}/steal`,
-  });
+  const workspace = copyFixtureWorkspace(
+    {
+      'cosmos.llm.host': `${evil.url}/ollama`,
+      'cosmos.webhookUrl': `${evil.url}/steal`,
+      'cosmos.escalationUrl': `${evil.url}/steal`,
+    },
+    suite.fixture,
+  );
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const wb = new Workbench(page, ARTIFACTS, name);
@@ -108,8 +122,7 @@ async function runSuite(
     });
     const url = await server.start(workspace, { trust });
     const ctx: WalkContext = { browser, server, workspace, url, artifacts: ARTIFACTS, llm, evil, bringUp };
-    if (trust) await walkTrusted(ctx, steps, wb);
-    else await walkRestricted(ctx, steps, wb);
+    await suite.walk(ctx, steps, wb);
   } catch (err) {
     ok = false;
     if (!(err instanceof StepFailed)) say(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
 import type { Disposable } from '../../core/ports/disposable';
-import type { WatcherPort } from '../../core/ports/watcher';
+import type { WatchHandle, WatcherPort } from '../../core/ports/watcher';
 
 export interface ChokidarWatcherOptions {
   /** Re-check after the last hint of a burst; must exceed chokidar's 50 ms change throttle (ENGINEERING.md). */
@@ -26,7 +26,7 @@ export class ChokidarWatcher implements WatcherPort {
     this.safetyPollMs = options.safetyPollMs ?? 1000;
   }
 
-  watch(dirs: readonly string[], onHint: (path: string) => void, options: { ignored?: readonly string[] } = {}): Disposable {
+  watch(dirs: readonly string[], onHint: (path: string) => void, options: { ignored?: readonly string[] } = {}): WatchHandle {
     const ignoredMatch = options.ignored?.length ? picomatch([...options.ignored], { dot: true }) : undefined;
     const roots = dirs.map((d) => path.resolve(d));
     const ignored = ignoredMatch
@@ -86,7 +86,11 @@ export class ChokidarWatcher implements WatcherPort {
     // The poll alone must not keep a CLI process alive; the chokidar watcher does that while it runs.
     safety.unref?.();
 
+    const ready = new Promise<void>((resolve) => {
+      watcher.once('ready', () => resolve());
+    });
     return {
+      ready,
       dispose: () => {
         if (disposed) return;
         disposed = true;

@@ -15,7 +15,7 @@ import type { EffectsPort } from '../ports/effects';
 import type { FileAccess } from '../ports/files';
 import type { JournalEntry, JournalEntryType, JournalStore, SnapshotStore } from '../ports/journal';
 import type { LlmHealth, LlmPort } from '../ports/llm';
-import type { WatcherPort } from '../ports/watcher';
+import type { WatchHandle, WatcherPort } from '../ports/watcher';
 import type { CompiledRules } from '../reason/compile-rules';
 import { isLlmOnly } from '../reason/llm/merge';
 import { reason } from '../reason/reason';
@@ -55,6 +55,7 @@ const SNAPSHOT_VERSION = 1;
 /** Result text of an action a dry run would have executed without approval (scored by `cosmos eval`). */
 export const DRY_RUN_AUTO_RESULT = 'dry run: would execute automatically';
 const MAX_TICKET_TEXTS = 20_000;
+const WATCH_READY_WAIT_MS = 2_000;
 
 interface IncidentState {
   observed: ObservedIncident;
@@ -113,7 +114,7 @@ export class Agent implements AgentApi {
   private running = false;
   private loaded = false;
   private queue: Promise<unknown> = Promise.resolve();
-  private watch: Disposable | undefined;
+  private watch: WatchHandle | undefined;
   private hintTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
@@ -198,6 +199,12 @@ export class Agent implements AgentApi {
         () => this.scheduleCycle(),
         { ignored: this.deps.config.sources.ignored },
       );
+      // Until the watcher is ready only the safety poll sees appends; wait for it, but never for long.
+      if (this.watch && 'ready' in this.watch && this.watch.ready) {
+        await Promise.race([this.watch.ready, new Promise((resolve) => setTimeout(resolve, WATCH_READY_WAIT_MS).unref?.())]);
+      }
+      // Anything written while the watcher was starting is picked up now.
+      this.scheduleCycle();
     }
     this.log('info', `agent started on ${this.deps.roots.join(', ')}`);
     this.fireStatus();

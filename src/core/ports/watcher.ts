@@ -6,5 +6,10 @@ import type { Disposable } from './disposable';
  */
 export interface WatcherPort {
   /** Calls `onHint(absolutePath)` when something under one of `dirs` may have changed. */
-  watch(dirs: readonly string[], onHint: (path: string) => void, options?: { ignored?: readonly string[] }): Disposable;
+  watch(dirs: readonly string[], onHint: (path: string) => void, options?: { ignored?: readonly string[] }): WatchHandle;
+}
+
+export interface WatchHandle extends Disposable {
+  /** Resolves once the watcher reports changes (initial scan done); changes before it only reach the safety poll. */
+  readonly ready?: Promise<void>;
 }

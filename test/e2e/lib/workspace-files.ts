@@ -3,9 +3,9 @@ import { join, relative } from 'node:path';
 import { FIXTURE_WORKSPACE } from './paths';
 
 /** A fresh copy of the fixture workspace (the walk writes into it: drafts, appended events). */
-export function copyFixtureWorkspace(workspaceSettings: Record<string, unknown>): string {
+export function copyFixtureWorkspace(workspaceSettings: Record<string, unknown>, fixture = FIXTURE_WORKSPACE): string {
   const dir = mkdtempSync('/tmp/csw-');
-  cpSync(FIXTURE_WORKSPACE, dir, { recursive: true });
+  cpSync(fixture, dir, { recursive: true });
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify(workspaceSettings, null, 2));
   return dir;
@@ -41,3 +41,26 @@ export function storageText(userData: string): string {
     .flatMap((d) => listFiles(d).map((f) => readFileSync(join(d, f), 'utf8')))
     .join('\n');
 }
+
+/** One parsed journal line (`{"seq":…,"type":"action","data":{…}}`) from the extension's storage. */
+export interface JournalLine {
+  readonly seq: number;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** Every journal entry the extension wrote, in file order (snapshots and other files are skipped). */
+export function journalEntries(userData: string): JournalLine[] {
+  const out: JournalLine[] = [];
+  for (const line of storageText(userData).split('\n')) {
+    if (!line.startsWith('{"seq":')) continue;
+    try {
+      const entry = JSON.parse(line) as JournalLine;
+      if (typeof entry.type === 'string' && entry.data && typeof entry.data === 'object') out.push(entry);
+    } catch {
+      // a torn last line while the extension writes: read again on the next poll
+    }
+  }
+  return out;
+}
+

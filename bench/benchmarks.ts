@@ -1,0 +1,6 @@
+import { incrementalBench } from './incremental.bench';
+import { ingestBench } from './ingest.bench';
+import type { Benchmark } from './lib/report';
+
+/** Every benchmark of issue 7, in the order `npm run bench` runs them. */
+export const BENCHMARKS: readonly Benchmark[] = [ingestBench, incrementalBench];
