@@ -1,6 +1,7 @@
 import { incrementalBench } from './incremental.bench';
 import { ingestBench } from './ingest.bench';
+import { journalBench } from './journal.bench';
 import type { Benchmark } from './lib/report';
 
 /** Every benchmark of issue 7, in the order `npm run bench` runs them. */
-export const BENCHMARKS: readonly Benchmark[] = [ingestBench, incrementalBench];
+export const BENCHMARKS: readonly Benchmark[] = [ingestBench, incrementalBench, journalBench];

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import picomatch from 'picomatch';
-import type { Disposable } from '../../core/ports/disposable';
 import type { WatchHandle, WatcherPort } from '../../core/ports/watcher';
 
 export interface ChokidarWatcherOptions {
