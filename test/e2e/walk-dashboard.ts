@@ -32,7 +32,6 @@ export async function walkDashboard(ctx: WalkContext, steps: Steps, wb: Workbenc
     await wb.runCommand('COSMOS: Start Agent');
     await wb.statusItem(/COSMOS: \d+ incident/).waitFor({ timeout: 30_000 });
     await wb.openViewContainer('COSMOS');
-    await wb.widenSideBar(520);
     const rowId = async (re: RegExp) => /INC-\d+/.exec(await wb.paneRow('Incidents', re).first().innerText({ timeout: 30_000 }))?.[0] ?? '';
     ids.webhook = await rowId(/INC-\d+\s+webhook_auth_failure/);
     ids.platform = await rowId(/INC-\d+\s+platform_regression/);
@@ -47,12 +46,12 @@ export async function walkDashboard(ctx: WalkContext, steps: Steps, wb: Workbenc
     const rows = await dash.waitForContent();
     await dash.select(ids.webhook);
     const title = squash(await dash.frame().locator('.trace-title').innerText());
-    const observe = await dash.eventuallyText('the Observe section', dash.stage('Observe'), /Evidence \(\d+\)/);
+    const observe = await dash.eventuallyText('the Observe section', dash.stage('Observe'), /Evidence \(\d+\)/i); // headings are upper-cased by CSS
     expect(/14/.test(observe) && /M3/.test(observe) && /events\.ndjson:\d+/.test(observe), `Observe does not show the 14 events of M3 with evidence lines: ${observe.slice(0, 400)}`);
     const reason = await dash.stageText('Reason');
     expect(/Webhook auth failure/.test(reason) && /builtin\.webhook_auth_failure/.test(reason) && /95 ?%|0\.95/.test(reason), `Reason does not show the cause, its rule and confidence: ${reason.slice(0, 400)}`);
     const decide = await dash.stageText('Decide');
-    const gate = /The binding gate was “[a-z_]+”: it passed by a margin of \d+\.\d+\./.exec(decide)?.[0];
+    const gate = /The binding gate was “[^”]+”: it passed by a margin of \d+\.\d+\./.exec(decide)?.[0];
     expect(gate, `Decide has no binding-gate sentence with numbers: ${decide.slice(0, 400)}`);
     const act = await dash.stageText('Act');
     expect(/Draft support reply/.test(act) && /Approve…/.test(act), `Act does not offer the draft reply for approval: ${act.slice(0, 300)}`);
@@ -152,7 +151,7 @@ export async function walkDashboard(ctx: WalkContext, steps: Steps, wb: Workbenc
     await dash.select(ids.ambiguous);
     // The ambiguous incident went to the LLM (the counter answers 500): the trace shows the prompt that was sent,
     // which quotes the ticket.
-    const reason = await dash.eventuallyText('the LLM call in the Reason section', dash.stage('Reason'), /Prompt sent \(redacted\)/, 20_000);
+    const reason = await dash.eventuallyText('the LLM call in the Reason section', dash.stage('Reason'), /Prompt sent \(redacted\)/i, 20_000);
     await dash.stage('Reason').locator('details.collapsible summary', { hasText: 'Prompt sent (redacted)' }).click();
     const prompt = dash.stage('Reason').locator('details.collapsible[open] pre.code');
     await prompt.waitFor({ state: 'visible' });

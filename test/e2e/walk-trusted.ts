@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { CodeServer } from './lib/code-server';
 import type { RequestCounter } from './lib/fake-ollama';
+import { DashboardView, squash } from './lib/dashboard';
 import { eventually, expect, Steps } from './lib/steps';
 import { Workbench } from './lib/workbench';
 import { listFiles, storageText } from './lib/workspace-files';
@@ -99,9 +100,17 @@ export async function walkTrusted(ctx: WalkContext, steps: Steps, wb: Workbench)
   });
 
   await steps.run('Show trace (CodeLens) opens the dashboard on the incident', async () => {
+    // The lens row reads "INC-n cause · Approve: … · Show trace": the incident its Show trace belongs to.
+    const lensIncident = /INC-\d+/.exec(await wb.codeLens(INCIDENT_ROW).first().innerText())?.[0];
+    expect(lensIncident, 'the CodeLens names no incident');
     await wb.codeLens(/^Show trace$/).first().click();
-    await page.locator('.tab', { hasText: /COSMOS/ }).first().waitFor({ timeout: 15_000 });
+    const dash = new DashboardView(page);
+    await dash.tab().waitFor({ timeout: 15_000 });
+    await dash.waitForContent();
+    await dash.waitForTraceOf(lensIncident);
+    const title = squash(await dash.frame().locator('.trace-title').innerText());
     await wb.screenshot('trace');
+    return `dashboard opened on ${lensIncident}: "${title}"`;
   });
 
   let approvedLabel = '';

@@ -33,8 +33,9 @@ export async function writeScenario(dir: string, opts: GenerateOptions): Promise
     await writeFile(files.expected, `${JSON.stringify(truth, null, 2)}\n`);
     return { truth, files };
   } catch (err) {
-    eventsStream.destroy();
-    ticketsStream.destroy();
+    // Wait for both streams to close: a stream destroyed before its file was opened still creates the
+    // file when the open completes, so removing it earlier would leave a stray .tmp behind.
+    await Promise.all([closed(eventsStream), closed(ticketsStream)]);
     await Promise.all([rm(`${files.events}.tmp`, { force: true }), rm(`${files.tickets}.tmp`, { force: true })]);
     throw err;
   }
@@ -58,6 +59,14 @@ function streamSink(stream: WriteStream): LineSink {
       });
     },
   };
+}
+
+function closed(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.closed) return resolve();
+    stream.once('close', () => resolve());
+    stream.destroy();
+  });
 }
 
 function close(stream: WriteStream): Promise<void> {

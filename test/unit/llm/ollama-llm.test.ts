@@ -229,7 +229,8 @@ describe('OllamaLlm against a fake Ollama server', () => {
       const client = llm({ timeoutMs: 5000 });
       const running = client.diagnose(llmRequest());
       const queued = client.diagnose(distinct(2));
-      await sleep(50);
+      // On a loaded machine the first request can take a while to reach the server: wait for it, not for a fixed time.
+      for (let i = 0; i < 200 && fake.count('/api/chat') < 1; i++) await sleep(10);
       const { result: [a, b], ms } = await timed(() => {
         client.dispose();
         return Promise.all([running, queued]);
