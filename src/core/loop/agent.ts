@@ -8,7 +8,7 @@ import { Memory } from '../memory/memory';
 import { Observer, type ObservedIncident } from '../observe/detect/observer';
 import { SourceSet } from '../observe/ingest/source-set';
 import type { SourceMapping } from '../observe/ingest/source-mappings';
-import type { InvalidRecord } from '../observe/signal';
+import type { InvalidRecord, SignalRecord } from '../observe/signal';
 import type { Clock } from '../ports/clock';
 import { DisposableStore, Emitter, type Disposable } from '../ports/disposable';
 import type { EffectsPort } from '../ports/effects';
@@ -56,6 +56,8 @@ const SNAPSHOT_VERSION = 1;
 export const DRY_RUN_AUTO_RESULT = 'dry run: would execute automatically';
 const MAX_TICKET_TEXTS = 20_000;
 const WATCH_READY_WAIT_MS = 2_000;
+/** Bytes read per file per slice of a backlog (~60 k typical events). */
+const POLL_BUDGET_BYTES = 16 * 1024 * 1024;
 
 interface IncidentState {
   observed: ObservedIncident;
@@ -266,16 +268,14 @@ export class Agent implements AgentApi {
     for (const s of this.sourceSets) {
       const found = await s.set.discover();
       for (const f of found) this.log('info', `source found: ${this.labelled(s.label, f)}`);
-      const batch = await s.set.poll({ final: opts.final });
-      const records = s.label ? batch.records.map((r) => ({ ...r, location: { ...r.location, file: this.labelled(s.label, r.location.file) } })) : batch.records;
-      if (records.length) this.observer.add(records);
-      for (const r of records) if (r.kind === 'ticket' && r.text) this.rememberText(r.id, r.text);
-      taken += records.length;
-      this.records += records.length;
-      for (const inv of batch.invalid) {
-        this.invalidCount++;
-        if (this.invalid.length < MAX_INVALID_KEPT) this.invalid.push(s.label ? { ...inv, file: this.labelled(s.label, inv.file) } : inv);
-        this.log('warn', `invalid record ${s.label ? this.labelled(s.label, inv.file) : inv.file}:${inv.line}:${inv.column} — ${inv.message}`);
+      // Large backlogs are taken in slices (bounded memory per batch), yielding between them so a host
+      // such as the VS Code extension stays responsive.
+      let more = true;
+      while (more && !this.disposed) {
+        const batch = await s.set.poll({ final: opts.final, maxBytesPerFile: POLL_BUDGET_BYTES });
+        more = batch.more === true;
+        taken += this.take(s.label, batch.records, batch.invalid);
+        if (more) await new Promise((resolve) => setImmediate(resolve));
       }
     }
     const observed = this.observer.evaluate({ sources: this.sources(), invalid: this.invalidCount, totalRecords: this.records + this.invalidCount });
@@ -292,6 +292,21 @@ export class Agent implements AgentApi {
     }
     if (changes.length) this.incidentsChanged.fire(changes);
     if (changes.length || expired.length) this.fireStatus();
+  }
+
+  /** Feeds one batch to the observer; returns how many valid records it held. */
+  private take(label: string, batchRecords: readonly SignalRecord[], invalid: readonly InvalidRecord[]): number {
+    const records = label ? batchRecords.map((r) => ({ ...r, location: { ...r.location, file: this.labelled(label, r.location.file) } })) : batchRecords;
+    if (records.length) this.observer.add(records);
+    for (const r of records) if (r.kind === 'ticket' && r.text) this.rememberText(r.id, r.text);
+    this.records += records.length;
+    for (const inv of invalid) {
+      const located = label ? { ...inv, file: this.labelled(label, inv.file) } : inv;
+      this.invalidCount++;
+      if (this.invalid.length < MAX_INVALID_KEPT) this.invalid.push(located);
+      this.log('warn', `invalid record ${located.file}:${located.line}:${located.column} — ${located.message}`);
+    }
+    return records.length;
   }
 
   /** Reason → decide → act for one incident if its observation changed. */

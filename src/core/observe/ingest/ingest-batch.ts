@@ -4,6 +4,8 @@ import type { InvalidRecord, SignalRecord } from '../signal';
 export interface IngestBatch {
   records: SignalRecord[];
   invalid: InvalidRecord[];
+  /** The poll stopped at its byte budget: more is already there to read (poll again before waiting). */
+  more?: boolean;
 }
 
 export type SourceKindName = 'events' | 'tickets';

@@ -37,9 +37,9 @@ export class NdjsonSource implements SourceFile {
     });
   }
 
-  async poll(final: boolean): Promise<IngestBatch> {
-    const out = await this.tailer.poll(final);
-    const batch: IngestBatch = { records: [], invalid: [] };
+  async poll(final: boolean, budgetBytes?: number): Promise<IngestBatch> {
+    const out = await this.tailer.poll(final, budgetBytes);
+    const batch: IngestBatch = { records: [], invalid: [], ...(out.more && { more: true }) };
     for (const problem of out.problems) batch.invalid.push({ file: this.file, ...problem });
     for (let i = 0; i < out.lines.length; i++) {
       if (i > 0 && i % RECORDS_PER_SLICE === 0) await yieldNow();

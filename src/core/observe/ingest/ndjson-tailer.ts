@@ -30,6 +30,8 @@ export interface TailOutput {
   readonly problems: NdjsonProblem[];
   /** What happened to the file during this poll, in order. */
   readonly restarts: RestartReason[];
+  /** The byte budget ran out before the end of the file. */
+  more?: boolean;
 }
 
 export interface TailerOptions {
@@ -62,10 +64,14 @@ export class NdjsonTailer {
   }
 
   /** Reads what was appended since the last poll. `final`: no more bytes will come, take an unterminated last line. */
-  async poll(final = false): Promise<TailOutput> {
+  async poll(final = false, budgetBytes = Number.POSITIVE_INFINITY): Promise<TailOutput> {
     const out: TailOutput = { lines: [], problems: [], restarts: [] };
     if (!this.handle && !(await this.openAtPath())) return out;
-    await this.readNew(out);
+    if (!(await this.readNew(out, budgetBytes))) {
+      // Budget spent with bytes left: the caller polls again at once; rotation and the final line wait for the end.
+      out.more = true;
+      return out;
+    }
 
     const atPath = await this.files.stat(this.path);
     if (!atPath || atPath.ino !== this.ino) {
@@ -135,16 +141,17 @@ export class NdjsonTailer {
     return sameHead(fingerprintHead(head), cursor.head);
   }
 
-  private async readNew(out: TailOutput): Promise<void> {
+  /** Reads [offset, size) up to `budgetBytes`; false when it stopped at the budget with bytes left. */
+  private async readNew(out: TailOutput, budgetBytes = Number.POSITIVE_INFINITY): Promise<boolean> {
     const handle = this.handle;
-    if (!handle) return;
+    if (!handle) return true;
     const identity = await handle.stat();
     const unchanged =
       this.lastSeen !== undefined &&
       identity.size === this.lastSeen.size &&
       identity.mtimeMs === this.lastSeen.mtimeMs &&
       identity.size === this.offset;
-    if (unchanged) return;
+    if (unchanged) return true;
 
     if (identity.size < this.offset) {
       out.restarts.push('truncated');
@@ -154,16 +161,20 @@ export class NdjsonTailer {
       this.resetPosition();
     }
 
+    let read = 0;
     while (this.offset < identity.size) {
+      if (read >= budgetBytes) return false;
       const length = Math.min(this.chunkBytes, identity.size - this.offset);
       const chunk = await handle.read(this.offset, length);
       if (chunk.length === 0) break;
       this.rememberHead(chunk);
       this.splitter.push(chunk, out);
       this.offset += chunk.length;
+      read += chunk.length;
     }
     await this.completeHead(handle);
     this.lastSeen = { size: identity.size, mtimeMs: identity.mtimeMs };
+    return true;
   }
 
   /** Keeps the first HEAD_BYTES bytes from the chunks as they pass, so fingerprinting costs no extra read. */

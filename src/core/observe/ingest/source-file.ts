@@ -5,7 +5,8 @@ import type { IngestBatch } from './ingest-batch';
 export interface SourceFile {
   /** Path relative to the data folder, with `/`. */
   readonly file: string;
-  poll(final: boolean): Promise<IngestBatch>;
+  /** `budgetBytes`: stop reading after about this many bytes and report `more` (bounded memory per batch). */
+  poll(final: boolean, budgetBytes?: number): Promise<IngestBatch>;
   summary(): SourceSummary;
   /** Plain JSON describing how far the file was read. */
   cursor(): unknown;

@@ -83,7 +83,7 @@ export class SourceSet {
   }
 
   /** Reads only what is new in every known source. `final`: a one-shot read, no more bytes will come. */
-  poll(opts: { final?: boolean } = {}): Promise<IngestBatch> {
+  poll(opts: { final?: boolean; maxBytesPerFile?: number } = {}): Promise<IngestBatch> {
     return this.serialise(async () => {
       await this.applyPendingCursors();
       const batch: IngestBatch = { records: [], invalid: [] };
@@ -91,12 +91,13 @@ export class SourceSet {
         const source = this.sources.get(file) as SourceFile;
         let part: IngestBatch;
         try {
-          part = await source.poll(opts.final === true);
+          part = await source.poll(opts.final === true, opts.maxBytesPerFile);
         } catch (error) {
           this.reportFailure(file, error, batch.invalid);
           continue;
         }
         this.failures.delete(file);
+        if (part.more) batch.more = true;
         // A loop, not push(...spread): a first read of a large file yields more records than a call has arguments.
         for (const record of part.records) batch.records.push(record);
         for (const invalid of part.invalid) batch.invalid.push(invalid);
