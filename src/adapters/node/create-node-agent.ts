@@ -33,6 +33,8 @@ export interface NodeAgentOptions {
   /** Watch the folders (run / extension) or not (analyze). */
   readonly watch?: boolean;
   readonly dryRun?: boolean;
+  /** Bearer token for the webhook / escalation POSTs (from the extension's SecretStorage). */
+  readonly httpBearerToken?: string;
   /** Group commit / no-sync for benchmarks; the default syncs every journal append. */
   readonly journalSync?: 'fdatasync' | 'none';
 }
@@ -93,7 +95,7 @@ export async function createNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent
     watcher: opts.watch ? new ChokidarWatcher() : undefined,
     journal,
     snapshot: new FileSnapshotStore<unknown>(path.join(opts.stateDir, SNAPSHOT_FILE)),
-    effects: new NodeEffects(outDir),
+    effects: new NodeEffects(outDir, { bearerToken: opts.httpBearerToken }),
     llm,
     clock: opts.clock ?? systemClock,
     config,

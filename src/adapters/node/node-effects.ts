@@ -15,6 +15,8 @@ let tmpCounter = 0;
 export interface NodeEffectsOptions {
   /** Injected for tests; defaults to the global `fetch`. */
   readonly fetch?: typeof fetch;
+  /** Sent as `Authorization: Bearer …` on POSTs (the extension keeps it in SecretStorage, never in settings). */
+  readonly bearerToken?: string;
 }
 
 /**
@@ -26,10 +28,12 @@ export interface NodeEffectsOptions {
 export class NodeEffects implements EffectsPort {
   private readonly root: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly bearerToken: string | undefined;
 
   constructor(outDir: string, options: NodeEffectsOptions = {}) {
     this.root = resolve(outDir);
     this.fetchImpl = options.fetch ?? fetch;
+    this.bearerToken = options.bearerToken;
   }
 
   async writeFile(relPath: string, content: string, idempotencyKey: string): Promise<string> {
@@ -78,7 +82,12 @@ export class NodeEffects implements EffectsPort {
     try {
       const res = await this.fetchImpl(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, 'user-agent': 'cosmos' },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+          'user-agent': 'cosmos',
+          ...(this.bearerToken && { authorization: `Bearer ${this.bearerToken}` }),
+        },
         body: JSON.stringify(body),
         redirect: 'manual',
         signal,

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AgentApi, AgentStatus, IncidentChange } from '../../core/loop/agent-api';
 import type { Approval, Incident, Report } from '../../core/report/schema';
 import type { Disposable as CoreDisposable } from '../../core/ports/disposable';
+import { webhookToken } from '../config/secrets';
 import { readCosmosConfig } from '../config/settings';
 import type { AgentFactory } from './load-node-agent';
 
@@ -97,6 +98,7 @@ export class AgentSession implements vscode.Disposable {
         stateDir: storage.fsPath,
         config: readCosmosConfig({ trusted }),
         trusted,
+        webhookToken: trusted ? await webhookToken(this.context) : undefined,
         log: (level, message) => this.write(level, message),
         onProblems: (problems) => {
           void vscode.window

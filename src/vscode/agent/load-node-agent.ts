@@ -8,6 +8,8 @@ export interface AgentLaunch {
   readonly stateDir: string;
   readonly config: CosmosConfigInput;
   readonly trusted: boolean;
+  /** From SecretStorage (COSMOS: Set Webhook Token); sent only to the configured webhook/escalation URLs. */
+  readonly webhookToken?: string;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** Configuration problems (rules/sources files) the user should see, not only the log. */
   readonly onProblems?: (problems: readonly string[]) => void;
@@ -31,6 +33,7 @@ export const loadNodeAgent: AgentFactory = async (launch) => {
     config: makeConfig(launch.config),
     trusted: launch.trusted,
     watch: true,
+    httpBearerToken: launch.webhookToken,
   });
   // A broken .cosmos/rules.json or sources.json does not stop the agent: it runs with what validated, and says so.
   for (const problem of built.problems) launch.log('error', problem);

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { readCosmosConfig } from '../config/settings';
+import { WEBHOOK_TOKEN_SECRET } from '../config/secrets';
 import { refuseInRestrictedMode } from '../trust/restricted-mode';
 import { registerCommand, type CommandDeps } from './command-deps';
 
-const WEBHOOK_TOKEN_SECRET = 'cosmos.webhookToken';
 
 /** Check LLM Connection (asks the configured Ollama now), Set Webhook Token (SecretStorage, never settings). */
 export function registerLlmCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -47,9 +47,4 @@ export function registerLlmCommands(deps: CommandDeps): vscode.Disposable[] {
       void vscode.window.showInformationMessage(token.trim() ? 'COSMOS: webhook token stored.' : 'COSMOS: webhook token removed.');
     }),
   ];
-}
-
-/** The stored webhook token, for the agent's HTTP effects. */
-export async function webhookToken(context: vscode.ExtensionContext): Promise<string | undefined> {
-  return context.secrets.get(WEBHOOK_TOKEN_SECRET);
 }
