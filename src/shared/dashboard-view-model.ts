@@ -628,7 +628,8 @@ function headline(incident: Incident, reason: ReasonView, decide: DecideView, ac
   let wants: string;
   if (!decide.decided) wants = 'Nothing yet.';
   else if (act.pending > 0) {
-    const p = real.filter((a) => a.approval?.pending).map((a) => `${a.typeLabel} (${a.risk.label.toLowerCase()})`);
+    // Every pending action is named, monitor included: the count and the list must agree.
+    const p = act.actions.filter((a) => a.approval?.pending).map((a) => `${a.typeLabel} (${a.risk.label.toLowerCase()})`);
     wants = `Needs your approval to: ${p.join(', ')}.`;
   } else if (real.length === 0) wants = 'Only to keep monitoring.';
   else {

@@ -41,9 +41,13 @@ export async function walkDashboard(ctx: WalkContext, steps: Steps, wb: Workbenc
   });
 
   await steps.run('COSMOS: Open Dashboard from the palette → the webview reads Observe / Reason / Decide / Act for the incident', async () => {
+    const t0 = Date.now();
     await wb.runCommand('COSMOS: Open Dashboard');
     await dash.tab().waitFor({ timeout: 15_000 });
+    await dash.frame().locator('#app').waitFor({ state: 'attached', timeout: 30_000 });
+    const pageMs = Date.now() - t0;
     const rows = await dash.waitForContent();
+    const contentMs = Date.now() - t0;
     await dash.select(ids.webhook);
     const title = squash(await dash.frame().locator('.trace-title').innerText());
     const observe = await dash.eventuallyText('the Observe section', dash.stage('Observe'), /Evidence \(\d+\)/i); // headings are upper-cased by CSS
@@ -56,7 +60,12 @@ export async function walkDashboard(ctx: WalkContext, steps: Steps, wb: Workbenc
     const act = await dash.stageText('Act');
     expect(/Draft support reply/.test(act) && /Approve…/.test(act), `Act does not offer the draft reply for approval: ${act.slice(0, 300)}`);
     await wb.screenshot('dashboard-light');
-    return `${rows} incidents listed; "${title}"; ${gate}`;
+    await dash.frame().locator('.tabs button[data-tab="trends"]').click();
+    await dash.frame().locator('.trends-tab svg').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await wb.screenshot('dashboard-light-trends');
+    await dash.frame().locator('.tabs button[data-tab="incidents"]').click();
+    await dash.waitForTraceOf(ids.webhook);
+    return `page loaded in ${pageMs} ms, state shown after ${contentMs} ms; ${rows} incidents listed; "${title}"; ${gate}`;
   });
 
   await steps.run('approve the draft reply from the dashboard → native confirmation → draft on disk, gone from Approvals, journalled', async () => {
@@ -161,6 +170,8 @@ export async function walkDashboard(ctx: WalkContext, steps: Steps, wb: Workbenc
     expect(promptText.includes(XSS_MESSAGE), `the prompt does not show the ticket text literally: ${promptText.slice(0, 300)}`);
     const images = await dash.frame().locator('img').count();
     expect(images === 0, `the webview holds ${images} <img> element(s): ticket text became HTML`);
+    const handlers = await dash.frame().locator('[onerror]').count();
+    expect(handlers === 0, `the webview holds ${handlers} element(s) with an onerror attribute`);
     const ticketShown = await dash.frame().locator('pre.code', { hasText: 'ERP sync broken' }).count();
     expect(ticketShown > 0, 'the ticket excerpt is not in the prompt');
     await new Promise((r) => setTimeout(r, 500));

@@ -99,10 +99,12 @@ export async function walkTrusted(ctx: WalkContext, steps: Steps, wb: Workbench)
     return `lenses: ${lenses.map((l) => l.replace(/\s+/g, ' ')).join(' || ')}`;
   });
 
+  let traceIncident = '';
   await steps.run('Show trace (CodeLens) opens the dashboard on the incident', async () => {
     // The lens row reads "INC-n cause · Approve: … · Show trace": the incident its Show trace belongs to.
     const lensIncident = /INC-\d+/.exec(await wb.codeLens(INCIDENT_ROW).first().innerText())?.[0];
     expect(lensIncident, 'the CodeLens names no incident');
+    traceIncident = lensIncident;
     await wb.codeLens(/^Show trace$/).first().click();
     const dash = new DashboardView(page);
     await dash.tab().waitFor({ timeout: 15_000 });
@@ -168,8 +170,13 @@ export async function walkTrusted(ctx: WalkContext, steps: Steps, wb: Workbench)
     expect(JSON.stringify(after) === JSON.stringify(incidents), `incidents differ after reload:\nbefore ${incidents.join(', ')}\nafter  ${after.join(', ')}`);
     expect(JSON.stringify(pendingAfter) === JSON.stringify(pending), `pending approvals differ after reload:\nbefore ${pending.join(', ')}\nafter  ${pendingAfter.join(', ')}`);
     expect(!pendingAfter.includes(approvedLabel), `the approved action "${approvedLabel}" is pending again after reload`);
+    // The dashboard was open (Show trace): its serializer restores it, with content and the same selection.
+    const dash = new DashboardView(page);
+    await dash.tab().waitFor({ timeout: 15_000 });
+    const rows = await dash.waitForContent(30_000);
+    await dash.waitForTraceOf(traceIncident, 15_000);
     await wb.screenshot('reloaded');
-    return `${after.length} incidents and ${pendingAfter.length} pending approvals restored`;
+    return `${after.length} incidents and ${pendingAfter.length} pending approvals restored; dashboard restored with ${rows} incidents, ${traceIncident} selected`;
   });
 
   await steps.run('COSMOS: Verify Audit Log → checksums and hash chain intact', async () => {

@@ -204,6 +204,15 @@ describe('dashboard view model: observe and act', () => {
     assert.equal(t.headline.wants, 'Needs your approval to: Notify webhook (high risk).');
   });
 
+  it('a pending monitor-only approval is named in the headline (count and list agree)', () => {
+    const base = makeIncident(0);
+    const monitor = { ...base.decision!.actions[1]!, type: 'monitor' as const, risk: 'low' as const };
+    const inc = { ...base, decision: { ...base.decision!, actions: [monitor] } };
+    const t = buildTrace(inc, [approvalFor(inc)!]);
+    assert.equal(t.act.pending, 1);
+    assert.match(t.headline.wants, /^Needs your approval to: Monitor \(low risk\)\.$/);
+  });
+
   it('a decided approval shows who decided and why', () => {
     const inc = makeIncident(0);
     const approval = { ...approvalFor(inc)!, status: 'rejected' as const, decidedBy: 'vscode:ana', decisionReason: 'wrong merchant list' };
