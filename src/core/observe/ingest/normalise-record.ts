@@ -7,6 +7,7 @@ import {
   DEFAULT_TICKET_SERVICE,
   type CanonicalField,
 } from './field-aliases';
+import { fastRecordValues } from './fast-record-values';
 import { MISSING, RecordValuesSchema } from './record-schema';
 
 /** The per-file part of `.cosmos/sources.json` that normalisation needs. */
@@ -21,8 +22,6 @@ export interface FieldMapping {
 
 export type NormaliseResult = { ok: true; record: SignalRecord } | { ok: false; message: string };
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
 /**
  * Validates parsed records of one kind (and one file's mapping) and turns them into SignalRecords. Field names are
  * resolved first (mapping, then aliases), the values are then checked and canonicalised by RecordValuesSchema, and
@@ -30,17 +29,25 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
  * field and the bad value. The alias lists are resolved once per normaliser, not once per record.
  */
 export class RecordNormaliser {
-  private readonly candidates: readonly (readonly [CanonicalField, readonly string[]])[];
+  /** Raw field name → the canonical fields it can fill, with its rank among that field's aliases (0 wins). */
+  private readonly keyIndex = new Map<string, readonly (readonly [number, number])[]>();
   private readonly defaultService: string;
+  // Scratch space reused across records (normalise() is synchronous and never re-entered): less garbage per record.
+  private readonly bestKey: (string | undefined)[] = new Array(CANONICAL_FIELDS.length);
+  private readonly bestRank: number[] = new Array(CANONICAL_FIELDS.length);
+  private readonly bestIsNull: boolean[] = new Array(CANONICAL_FIELDS.length);
 
   constructor(
     private readonly kind: SignalKind,
     private readonly mapping?: FieldMapping,
   ) {
     const aliases = aliasesFor(kind);
-    this.candidates = CANONICAL_FIELDS.map((field) => {
+    CANONICAL_FIELDS.forEach((field, f) => {
       const mapped = mapping?.fields?.[field];
-      return [field, mapped !== undefined ? [mapped] : aliases[field]] as const;
+      const keys = mapped !== undefined ? [mapped] : aliases[field];
+      keys.forEach((key, rank) => {
+        this.keyIndex.set(key, [...(this.keyIndex.get(key) ?? []), [f, rank] as const]);
+      });
     });
     this.defaultService = kind === 'event' ? DEFAULT_EVENT_SERVICE : DEFAULT_TICKET_SERVICE;
   }
@@ -50,35 +57,49 @@ export class RecordNormaliser {
       return { ok: false, message: `record is not an object (found ${describeType(raw)})` };
     }
     const record = raw as Record<string, unknown>;
-    const values: Partial<Record<CanonicalField, unknown>> = {};
-    const rawKeyOf: Partial<Record<CanonicalField, string>> = {};
-    const consumed: string[] = [];
-    const defaults = this.mapping?.defaults;
+    const { bestKey, bestRank, bestIsNull } = this;
+    bestKey.fill(undefined);
 
-    for (const [field, keys] of this.candidates) {
-      // The first alias with a value wins; a null one only if no other alias has a value (to report it).
-      let key: string | undefined;
-      for (const k of keys) {
-        if (!hasOwn(record, k)) continue;
-        if (record[k] !== null) {
-          key = k;
-          break;
+    // One pass over the record's own keys (not over every alias of every field): the first alias with a value
+    // wins; a null one only if no other alias has a value (so the message can name it).
+    const keys = Object.keys(record);
+    for (const key of keys) {
+      const targets = this.keyIndex.get(key);
+      if (targets === undefined) continue;
+      const isNull = record[key] === null;
+      for (const [f, rank] of targets) {
+        const current = bestKey[f];
+        const better = current === undefined || (bestIsNull[f] && !isNull) || (bestIsNull[f] === isNull && rank < (bestRank[f] as number));
+        if (better) {
+          bestKey[f] = key;
+          bestRank[f] = rank;
+          bestIsNull[f] = isNull;
         }
-        key ??= k;
       }
+    }
+
+    const values: Partial<Record<CanonicalField, unknown>> = {};
+    const defaults = this.mapping?.defaults;
+    let consumed = 0;
+    for (let f = 0; f < CANONICAL_FIELDS.length; f++) {
+      const field = CANONICAL_FIELDS[f] as CanonicalField;
+      const key = bestKey[f];
       if (key !== undefined) {
         values[field] = record[key];
-        rawKeyOf[field] = key;
-        consumed.push(key);
+        // One raw key can fill two fields (`http_status`): count distinct keys.
+        if (bestKey.indexOf(key) === f) consumed++;
       } else if (defaults?.[field] !== undefined) {
         values[field] = defaults[field];
       }
     }
 
-    const parsed = RecordValuesSchema.safeParse(values);
-    if (!parsed.success) return { ok: false, message: this.describe(parsed.error.issues, rawKeyOf) };
+    let v = fastRecordValues(values);
+    if (v === undefined) {
+      const parsed = RecordValuesSchema.safeParse(values);
+      if (!parsed.success) return { ok: false, message: this.describe(parsed.error.issues, this.rawKeys()) };
+      v = parsed.data;
+    }
 
-    const v = parsed.data;
     const result: Mutable<SignalRecord> = {
       kind: this.kind,
       id: v.id,
@@ -96,9 +117,22 @@ export class RecordNormaliser {
     if (httpStatus !== undefined) result.httpStatus = httpStatus;
     const text = v.subject && v.text ? `${v.subject}\n${v.text}` : (v.text ?? v.subject);
     if (text !== undefined) result.text = text;
-    const extra = extraFields(record, consumed);
-    if (extra !== undefined) result.extra = extra;
+    // Every key of the record was chosen for a field (the usual case): nothing is left over, skip the scan.
+    if (consumed < keys.length) {
+      const extra = extraFields(record, keys, bestKey);
+      if (extra !== undefined) result.extra = extra;
+    }
     return { ok: true, record: result };
+  }
+
+  /** Canonical field → the raw key chosen for it in the record just normalised (for messages). */
+  private rawKeys(): Partial<Record<CanonicalField, string>> {
+    const out: Partial<Record<CanonicalField, string>> = {};
+    CANONICAL_FIELDS.forEach((field, f) => {
+      const key = this.bestKey[f];
+      if (key !== undefined) out[field] = key;
+    });
+    return out;
   }
 
   private describe(issues: readonly { path: PropertyKey[]; message: string }[], rawKeyOf: Partial<Record<CanonicalField, string>>): string {
@@ -150,10 +184,10 @@ function httpStatusFromCode(code: string): number | undefined {
  * Unknown fields, kept verbatim. The copy has no prototype, so a `__proto__` or `constructor` key in the data is a
  * plain own property: it can never reach Object.prototype, and copying `extra` with spread stays safe too.
  */
-function extraFields(record: Record<string, unknown>, consumed: readonly string[]): Record<string, unknown> | undefined {
+function extraFields(record: Record<string, unknown>, keys: readonly string[], chosen: readonly (string | undefined)[]): Record<string, unknown> | undefined {
   let extra: Record<string, unknown> | undefined;
-  for (const key of Object.keys(record)) {
-    if (consumed.includes(key)) continue;
+  for (const key of keys) {
+    if (chosen.includes(key)) continue;
     extra ??= Object.create(null) as Record<string, unknown>;
     extra[key] = record[key];
   }
