@@ -20,7 +20,7 @@ export const incrementalBench: Benchmark = {
   title: 'Incremental cost',
   async run(ctx) {
     const bigCount = ctx.quick ? 100_000 : 1_000_000;
-    const jsonBigCount = ctx.quick ? 20_000 : 100_000;
+    const jsonBigCount = ctx.quick ? 20_000 : 50_000;
     const smallCount = 1_000;
     // Cheap runs (a few ms each) on a noisy machine: more of them.
     const runs = 11;

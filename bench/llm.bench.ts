@@ -131,7 +131,7 @@ export const llmBench: Benchmark = {
         agent.dispose();
         return ms;
       };
-      const timed = await interleave(7, 1, () => firstDecision(0), () => firstDecision(LLM_DELAY_MS));
+      const timed = await interleave(11, 1, () => firstDecision(0), () => firstDecision(LLM_DELAY_MS));
       fake.defaultBehaviour = { kind: 'answer' };
       const instant = summarise(timed.a);
       const delayed = summarise(timed.b);

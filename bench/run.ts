@@ -9,7 +9,9 @@ import type { BenchResult } from './lib/report';
 /**
  * `npm run bench` (full sizes) and `npm run bench:quick` (small sizes, same code paths; CI). Each benchmark runs in
  * its own Node process; this prints a table, writes bench/results.json and exits 1 when a target is missed.
- * Options: --quick, --only id[,id…], --results FILE (default bench/results.json).
+ * Options: --quick, --only id[,id…], --results FILE (default bench/results.json), --update-baseline (activation:
+ * rewrite bench/baseline.json), --cpu-prof (each benchmark process writes a V8 CPU profile to bench/.tmp/profiles/ID;
+ * summarise with `node --import tsx bench/profile-summary.ts bench/.tmp/profiles/ID`).
  */
 const REPO = path.resolve(__dirname, '..');
 const TMP = path.join(REPO, 'bench', '.tmp');
@@ -22,13 +24,15 @@ function option(name: string): string | undefined {
 }
 
 function runChild(id: string, quick: boolean): Promise<BenchResult> {
+  const profile = process.argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', path.join(TMP, 'profiles', id)] : [];
+  const passed = process.argv.includes('--update-baseline') ? ['--update-baseline'] : [];
   const resultFile = path.join(TMP, `result-${id}-${process.pid}.json`);
   rmSync(resultFile, { force: true });
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', path.join(REPO, 'bench', 'lib', 'child.ts'), id, resultFile, ...(quick ? ['--quick'] : [])],
+      [...profile, '--expose-gc', '--import', 'tsx', path.join(REPO, 'bench', 'lib', 'child.ts'), id, resultFile, ...(quick ? ['--quick'] : []), ...passed],
       { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] },
     );
     child.on('exit', (code, signal) => {

@@ -60,7 +60,7 @@ export function check(
   value: number | undefined,
   op: Check['op'],
   limit: number,
-  opts: { unit?: string; quick?: boolean; quickLimit?: number; note?: string } = {},
+  opts: { unit?: string; quick?: boolean; quickLimit?: number; quickWhy?: string; note?: string } = {},
 ): Check {
   if (value === undefined || Number.isNaN(value)) {
     return { label, value: undefined, op, limit, unit: opts.unit, status: 'not measured', note: opts.note };
@@ -68,7 +68,7 @@ export function check(
   const holds = (lim: number): boolean => (op === '<=' ? value <= lim : op === '>=' ? value >= lim : value === lim);
   if (holds(limit)) return { label, value, op, limit, unit: opts.unit, status: 'pass', note: opts.note };
   if (opts.quick && opts.quickLimit !== undefined && holds(opts.quickLimit)) {
-    const why = `quick sizes: target ${op} ${fmt(limit)} missed but within the quick tolerance ${op} ${fmt(opts.quickLimit)} (small inputs make this ratio noisy; the full run enforces the target)`;
+    const why = `quick run: target ${op} ${fmt(limit)} missed but within the quick tolerance ${op} ${fmt(opts.quickLimit)} (${opts.quickWhy ?? 'small inputs make this ratio noisy'}; the full run enforces the target)`;
     return { label, value, op, limit, unit: opts.unit, status: 'tolerated', note: opts.note ? `${opts.note}; ${why}` : why };
   }
   return { label, value, op, limit, unit: opts.unit, status: 'fail', note: opts.note };

@@ -170,14 +170,16 @@ async function stateTrials(trials: number, seed: number): Promise<StateTally> {
 
 export async function run(opts: RunOptions): Promise<Figure[]> {
   const trials = opts.quick ? 50 : 1000;
-  const stateN = opts.quick ? 10 : 64;
+  const stateN = opts.quick ? 8 : 64;
   const seed = Number(process.env.COSMOS_RELIABILITY_SEED ?? Date.now() % 2 ** 31);
+  // The two harness series are independent (own folders, own HTTP receiver): run them side by side, one per core.
   const t0 = Date.now();
-  const journal = await runJournalTrials(trials, seed);
-  const tJournal = seconds(t0);
-  const t1 = Date.now();
-  const actions = await runActionTrials(trials, seed);
-  const tActions = seconds(t1);
+  let tJournal = 0;
+  let tActions = 0;
+  const [journal, actions] = await Promise.all([
+    runJournalTrials(trials, seed).then((r) => ((tJournal = seconds(t0)), r)),
+    runActionTrials(trials, seed).then((r) => ((tActions = seconds(t0)), r)),
+  ]);
   const t2 = Date.now();
   const state = await stateTrials(stateN, seed);
   const tState = seconds(t2);

@@ -311,6 +311,13 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drop' as const), index: fc.nat() }) },
 );
 
+function describeMutation(g: GenRecord, m: Mutation): string {
+  if (m.op === 'extra') return `${g.kind} with an extra ${m.key} key`;
+  const p = g.pairs[m.index % g.pairs.length]!;
+  if (m.op === 'value') return `${g.kind} whose ${p.field} (\`${p.key}\`) is ${JSON.stringify(m.value)?.slice(0, 60)}${p.field === 'timestamp' && typeof m.value === 'number' ? ' (beyond the Date range)' : ''}`;
+  return `${g.kind} without its ${p.field} (${m.op === 'rename' ? `renamed to ${m.key}` : 'dropped'})`;
+}
+
 function mutatedRecords(t: Tally, runs: number, seed: number): void {
   fc.check(
     fc.property(validRecord, mutation, (g, m) => {
@@ -342,7 +349,7 @@ function mutatedRecords(t: Tally, runs: number, seed: number): void {
         }
         if (r.record) {
           if (verdict === 'accept') t.recordsOut++;
-          if (verdict === 'reject') t.invalidAccepted.add(`${g.kind} ${text} accepted (${JSON.stringify(m).slice(0, 120)})`);
+          if (verdict === 'reject') t.invalidAccepted.add(`${describeMutation(g, m)} accepted: ${text.slice(0, 160)}`);
           const p = invariantProblem(r.record, g.kind);
           if (p && verdict !== 'reject') t.invalidAccepted.add(`${g.kind} ${text}: ${p}`);
         } else if (typeof r.invalid.message !== 'string' || r.invalid.message.length === 0) {

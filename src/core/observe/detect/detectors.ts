@@ -193,7 +193,9 @@ export function detectEventWindow(
 ): Candidate[] {
   const W = s.windowMs;
   const end = w + W;
-  const span = fmtWindow(w, end);
+  // Formatted only when an anomaly is written: most windows of a long history have none.
+  let spanText: string | undefined;
+  const spanOf = (): string => (spanText ??= fmtWindow(w, end));
   const findings = sortedSigs(store, w, 'event').map((sw) => examineEventSig(store, sw, w, s));
 
   const crossing = findings.filter((f) => f.spread);
@@ -227,7 +229,7 @@ export function detectEventWindow(
     const spikeText = (): string => {
       const h = (f.spike as { history: History; z: number }).history;
       return (
-        `${plural(total, 'occurrence')} of ${sig.key} in ${span} against a baseline of ${fmtNumber(round2(h.mean))} ± ` +
+        `${plural(total, 'occurrence')} of ${sig.key} in ${spanOf()} against a baseline of ${fmtNumber(round2(h.mean))} ± ` +
         `${fmtNumber(round2(h.sd))} per window over the previous ${plural(h.slots, 'window')}: ` +
         `z = ${fmtNumber(round2((f.spike as { z: number }).z))} ≥ ${fmtNumber(s.spikeZ)}`
       );
@@ -242,7 +244,7 @@ export function detectEventWindow(
       push(
         group,
         anomaly('spread', sig, spreadMerchants, h ? h.meanMerchants : null, n, platform ? s.platformMerchants : s.multiMerchant, w, end,
-          `${sig.key} at ${plural(n, 'merchant')} (${fmtList(spreadMerchants)}) in ${span}, ${plural(total, 'occurrence')}: ` +
+          `${sig.key} at ${plural(n, 'merchant')} (${fmtList(spreadMerchants)}) in ${spanOf()}, ${plural(total, 'occurrence')}: ` +
             (platform
               ? `platform-wide (≥ ${s.platformMerchants} merchants)`
               : `multi-merchant (≥ ${s.multiMerchant}, platform-wide from ${s.platformMerchants})`) +
@@ -257,8 +259,8 @@ export function detectEventWindow(
           group,
           anomaly('threshold', sig, f.over.map((c) => c.merchant), null, max.weight, f.threshold, w, end,
             sig.checkout
-              ? `failed checkouts (${sig.key}) at ${plural(f.over.length, 'merchant')} in ${span}, up to ${fmtNumber(max.weight)} at ${max.merchant}: any failed checkout is anomalous (threshold 1)`
-              : `${sig.key} repeated ≥ ${fmtNumber(f.threshold)} times at ${plural(f.over.length, 'merchant')} in ${span}, up to ${fmtNumber(max.weight)} at ${max.merchant}`),
+              ? `failed checkouts (${sig.key}) at ${plural(f.over.length, 'merchant')} in ${spanOf()}, up to ${fmtNumber(max.weight)} at ${max.merchant}: any failed checkout is anomalous (threshold 1)`
+              : `${sig.key} repeated ≥ ${fmtNumber(f.threshold)} times at ${plural(f.over.length, 'merchant')} in ${spanOf()}, up to ${fmtNumber(max.weight)} at ${max.merchant}`),
           true,
           f.over,
         );
@@ -275,8 +277,8 @@ export function detectEventWindow(
           group,
           anomaly('threshold', sig, [c.merchant], null, c.weight, f.threshold, w, end,
             sig.checkout
-              ? `${plural(c.weight, 'failed checkout')} (${sig.key}) at ${c.merchant} in ${span}: any failed checkout is anomalous (threshold 1)`
-              : `${fmtNumber(c.weight)} × ${sig.key} at ${c.merchant} in ${span}: ≥ ${fmtNumber(f.threshold)} repeats of one error type`),
+              ? `${plural(c.weight, 'failed checkout')} (${sig.key}) at ${c.merchant} in ${spanOf()}: any failed checkout is anomalous (threshold 1)`
+              : `${fmtNumber(c.weight)} × ${sig.key} at ${c.merchant} in ${spanOf()}: ≥ ${fmtNumber(f.threshold)} repeats of one error type`),
           true,
           [c],
         );
@@ -300,7 +302,7 @@ export function detectEventWindow(
           group,
           anomaly('new_code', sig, allMerchants, null, total, 0, w, end,
             `error code ${sig.code} was never seen before ${fmtTime(firstSeen)} in ${fmtDuration(firstSeen - store.firstEventTs)} of earlier data; ` +
-              `${plural(total, 'occurrence')} in ${span}`),
+              `${plural(total, 'occurrence')} in ${spanOf()}`),
           false,
         );
       }
@@ -320,7 +322,7 @@ export function detectEventWindow(
       push(
         t.group,
         anomaly('silent_failure', top.sw.sig, merchants, null, errors, 0, w, end,
-          `${plural(errors, 'error')} (${t.sigs.map((f) => f.sw.sig.key).join(', ')}) at ${fmtList(merchants)} in ${span} ` +
+          `${plural(errors, 'error')} (${t.sigs.map((f) => f.sw.sig.key).join(', ')}) at ${fmtList(merchants)} in ${spanOf()} ` +
             `and no ticket from ${merchants.length === 1 ? 'that merchant' : 'those merchants'} within ±${fmtDuration(W)}: customers may be failing silently`),
         false,
       );
