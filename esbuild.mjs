@@ -1,7 +1,7 @@
 // Builds the three bundles: the extension host (node/cjs, `vscode` external), the CLI (node/cjs) and the
 // dashboard front end (browser/iife). `--production` minifies and drops source maps; `--watch` rebuilds.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { extensionOptions } from './esbuild.options.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -17,16 +17,15 @@ const common = {
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
+  { ...common, ...extensionOptions(production), outdir: 'dist' },
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { 'node-runtime': 'src/vscode/agent/node-runtime.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    // Heavy modules (zod, chokidar, ollama) are split behind dynamic import() in the agent,
-    // but esbuild's cjs output cannot split, so the extension entry keeps its own imports lean.
   },
   {
     ...common,
@@ -46,18 +45,10 @@ const builds = [
   },
 ];
 
-// Only while the project is being bootstrapped: a bundle whose entry does not exist yet is reported, not faked.
-const present = builds.filter((b) => {
-  const entry = Object.values(b.entryPoints)[0];
-  if (existsSync(entry)) return true;
-  console.warn(`esbuild: skipping ${entry} (not present)`);
-  return false;
-});
-
 if (watch) {
-  const contexts = await Promise.all(present.map((b) => esbuild.context(b)));
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('esbuild: watching…');
 } else {
-  await Promise.all(present.map((b) => esbuild.build(b)));
+  await Promise.all(builds.map((b) => esbuild.build(b)));
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { extensionOptions } from '../esbuild.options.mjs';
 import { check, figure, fmt, fmtSummary, type Benchmark } from './lib/report';
 import { summarise } from './lib/stats';
 
@@ -38,20 +39,7 @@ export const activationBench: Benchmark = {
     // the same checkout cannot swap dist/ under the measurement): production is what the .vsix ships.
     const build = async (production: boolean): Promise<string> => {
       const outdir = path.join(work, production ? 'prod' : 'dev');
-      await esbuild.build({
-        entryPoints: { extension: path.join(ctx.repo, 'src', 'extension.ts') },
-        outdir,
-        bundle: true,
-        minify: production,
-        sourcemap: production ? false : 'linked',
-        legalComments: 'none',
-        logLevel: 'silent',
-        define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        external: ['vscode'],
-      });
+      await esbuild.build({ ...extensionOptions(production), absWorkingDir: ctx.repo, outdir, logLevel: 'silent' });
       return path.join(outdir, 'extension.js');
     };
     const prod = await build(true);

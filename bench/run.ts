@@ -111,7 +111,9 @@ async function main(): Promise<void> {
     )}\n`,
   );
   console.log(`results: ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
-  process.exitCode = failed.length ? 1 : 0;
+  // --report-only (CI's quick run): print and record every miss, but do not fail the caller; the full
+  // `npm run bench` is the gate for the targets.
+  process.exitCode = failed.length && !process.argv.includes('--report-only') ? 1 : 0;
 }
 
 main().catch((err: unknown) => {

@@ -80,9 +80,15 @@ export function createDashboardFeed(agent: AgentApi, options: DashboardFeedOptio
     return [...pend, ...done];
   };
 
+  let lastFlush = 0;
   const schedule = (): void => {
     if (disposed || timer) return;
-    timer = setTimeout(flush, coalesceMs);
+    // Leading edge: the first change after a quiet period goes out at once; a burst after it is coalesced.
+    const quiet = Date.now() - lastFlush >= coalesceMs;
+    timer = setTimeout(() => {
+      lastFlush = Date.now();
+      flush();
+    }, quiet ? 0 : coalesceMs);
   };
 
   const scheduleTrends = (): void => {

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini: this module is loaded when the extension activates (the panel serializer), and classic zod would
+// add ~25 ms to activation; the mini build validates the same way at a fraction of the load cost.
+import * as z from 'zod/mini';
 import type { AgentStatus, Trends } from '../core/loop/agent-api';
 import type {
   Approval,
@@ -111,8 +113,8 @@ export type HostToView =
 // ---------------------------------------------------------------------------------------------------------------
 // View → host (untrusted: parsed with these schemas)
 
-const id = z.string().min(1).max(200);
-const requestId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+const requestId = z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER));
 
 export const ReadyMessageSchema = z.strictObject({
   type: z.literal('ready'),
@@ -132,13 +134,13 @@ export const RejectMessageSchema = z.strictObject({
   type: z.literal('reject'),
   requestId,
   approvalId: id,
-  reason: z.string().max(500),
+  reason: z.string().check(z.maxLength(500)),
 });
 export const OpenEvidenceMessageSchema = z.strictObject({
   type: z.literal('openEvidence'),
-  file: z.string().min(1).max(4096),
-  line: z.number().int().positive().max(100_000_000),
-  column: z.number().int().positive().max(10_000_000).optional(),
+  file: z.string().check(z.minLength(1), z.maxLength(4096)),
+  line: z.int().check(z.positive(), z.maximum(100_000_000)),
+  column: z.optional(z.int().check(z.positive(), z.maximum(10_000_000))),
 });
 
 export const ViewToHostSchema = z.discriminatedUnion('type', [
@@ -152,7 +154,7 @@ export type ViewToHost = z.infer<typeof ViewToHostSchema>;
 
 /** HTTP bodies of the browser dashboard's approval API (`POST /api/approvals/:id/approve|reject`). */
 export const ApproveBodySchema = z.strictObject({});
-export const RejectBodySchema = z.strictObject({ reason: z.string().max(500) });
+export const RejectBodySchema = z.strictObject({ reason: z.string().check(z.maxLength(500)) });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -163,9 +165,9 @@ export function parseViewMessage(raw: unknown): ParseResult<ViewToHost> {
   return { ok: false, error: describeIssues(parsed.error) };
 }
 
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: { readonly issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : 'message'}: ${i.message}`)
     .join('; ');
 }

@@ -1,5 +1,6 @@
 import type { AgentApi } from '../../core/loop/agent-api';
 import type { CosmosConfigInput } from '../../core/config/config';
+import { loadNodeRuntime } from './load-node-runtime';
 
 export interface AgentLaunch {
   /** Every workspace folder: each folder's data files are found. */
@@ -23,10 +24,7 @@ export type AgentFactory = (launch: AgentLaunch) => Promise<AgentApi>;
  * (zod), chokidar and the LLM client are only evaluated here.
  */
 export const loadNodeAgent: AgentFactory = async (launch) => {
-  const [{ createNodeAgent }, { makeConfig }] = await Promise.all([
-    import('../../adapters/node/create-node-agent'),
-    import('../../core/config/config'),
-  ]);
+  const { createNodeAgent, makeConfig } = await loadNodeRuntime();
   const built = await createNodeAgent({
     roots: [...launch.roots],
     stateDir: launch.stateDir,

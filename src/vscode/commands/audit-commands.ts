@@ -4,6 +4,7 @@ import { copyFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { registerCommand, type CommandDeps } from './command-deps';
 import { UserFacingError } from '../agent/agent-session';
+import { loadNodeRuntime } from '../agent/load-node-runtime';
 
 /**
  * Verify Audit Log (checksums and hash chain of the journal in workspace storage) and Export Audit Log
@@ -55,14 +56,14 @@ export function registerAuditCommands(deps: CommandDeps): vscode.Disposable[] {
 
 /** The journal file in the state folder, named by the Node composition root. */
 async function findJournal(stateDir: string): Promise<string> {
-  const { JOURNAL_FILE } = await import('../../adapters/node/create-node-agent');
+  const { JOURNAL_FILE } = await loadNodeRuntime();
   const file = path.join(stateDir, JOURNAL_FILE);
   if (!existsSync(file)) throw new UserFacingError('there is no audit log yet: start the agent once in this workspace.');
   return file;
 }
 
 async function verify(file: string) {
-  const { FileJournal } = await import('../../adapters/node/file-journal');
+  const { FileJournal } = await loadNodeRuntime();
   const journal = await FileJournal.open(file, { readOnly: true });
   try {
     return await journal.verify();

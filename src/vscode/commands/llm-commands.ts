@@ -3,6 +3,7 @@ import { readCosmosConfig } from '../config/settings';
 import { WEBHOOK_TOKEN_SECRET } from '../config/secrets';
 import { refuseInRestrictedMode } from '../trust/restricted-mode';
 import { registerCommand, type CommandDeps } from './command-deps';
+import { loadNodeRuntime } from '../agent/load-node-runtime';
 
 
 /** Check LLM Connection (asks the configured Ollama now), Set Webhook Token (SecretStorage, never settings). */
@@ -21,7 +22,7 @@ export function registerLlmCommands(deps: CommandDeps): vscode.Disposable[] {
         { location: vscode.ProgressLocation.Notification, title: `COSMOS: asking ${host} for ${model}…` },
         async () => {
           // Loaded on demand: the Ollama client is not needed to activate.
-          const { OllamaLlm } = await import('../../adapters/ollama/ollama-llm');
+          const { OllamaLlm } = await loadNodeRuntime();
           const client = new OllamaLlm({ host, model, timeoutMs: llm?.timeoutMs ?? 30_000 });
           try {
             return await client.health();

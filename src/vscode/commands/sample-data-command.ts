@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { registerCommand, type CommandDeps } from './command-deps';
+import { loadNodeRuntime } from '../agent/load-node-runtime';
 
 /**
  * Generate Sample Data: a scenario quick pick, then the deterministic generator writes events and tickets
@@ -12,10 +13,7 @@ export function registerSampleDataCommand(deps: CommandDeps): vscode.Disposable[
     registerCommand(deps, 'cosmos.generateSampleData', async (scenarioArg?: unknown) => {
       const folder = await pickFolder();
       if (!folder) return;
-      const [{ SCENARIO_NAMES, scenarioByName }, { writeScenario }] = await Promise.all([
-        import('../../core/generate/scenarios'),
-        import('../../adapters/node/scenario-writer'),
-      ]);
+      const { SCENARIO_NAMES, scenarioByName, writeScenario } = await loadNodeRuntime();
       let scenario = typeof scenarioArg === 'string' && (SCENARIO_NAMES as readonly string[]).includes(scenarioArg) ? scenarioArg : undefined;
       if (!scenario) {
         const picked = await vscode.window.showQuickPick(

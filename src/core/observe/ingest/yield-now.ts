@@ -5,5 +5,6 @@
 export const RECORDS_PER_SLICE = 4096;
 
 export function yieldNow(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  // setImmediate, not setTimeout(0): a timer waits at least 1 ms, thousands of times over a large file.
+  return new Promise((resolve) => setImmediate(resolve));
 }
