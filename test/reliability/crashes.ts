@@ -7,7 +7,7 @@ import { runActionTrials, runJournalTrials } from '../crash/harness';
 import { mulberry32 } from '../crash/prng';
 import { cosmosBin } from './cli-bundle';
 import { areaCommand, Examples, figureMaker, seconds, type Figure, type RunOptions } from './figure';
-import { countingServer, runProcess } from './proc';
+import { countingServer, runProcess, type CountingServer } from './proc';
 
 /**
  * Crashes. The journal and approvals/actions figures come from the kill -9 harness of test/crash (real FileJournal,
@@ -22,18 +22,21 @@ type ApprovalStatus = 'pending' | 'approved' | 'executing' | 'done' | 'failed' |
 
 interface Folded {
   approvals: Map<string, ApprovalStatus>;
+  /** Approval id → action type (from its `pending` entry). */
+  types: Map<string, string>;
   /** Incident id → last journalled status and fingerprint. */
   incidents: Map<string, { status: string; fingerprint: string }>;
 }
 
 async function fold(journalPath: string): Promise<Folded> {
-  const out: Folded = { approvals: new Map(), incidents: new Map() };
+  const out: Folded = { approvals: new Map(), types: new Map(), incidents: new Map() };
   if (!existsSync(journalPath)) return out;
   const j = await FileJournal.open(journalPath, { readOnly: true });
   try {
     for await (const e of j.entries()) {
       const a = readEntry(e, 'approval', ApprovalEntrySchema);
       if (a) out.approvals.set(a.approvalId, a.status as ApprovalStatus);
+      if (a?.approval) out.types.set(a.approvalId, a.approval.type);
       const i = readEntry(e, 'incident', IncidentEntrySchema);
       if (i) out.incidents.set(i.incident.id, { status: i.incident.status, fingerprint: i.incident.fingerprint });
     }
@@ -68,7 +71,7 @@ interface StateTally {
   posts: number;
 }
 
-async function stateTrials(trials: number, seed: number): Promise<StateTally> {
+export async function stateTrials(trials: number, seed: number): Promise<StateTally> {
   const bin = await cosmosBin();
   const rng = mulberry32(seed);
   const t: StateTally = {
@@ -90,13 +93,24 @@ async function stateTrials(trials: number, seed: number): Promise<StateTally> {
   const base = path.join(root, 'base');
   const gen = await runProcess(process.execPath, [bin, 'generate', '--scenario', 'sample_day', '--out', base, '--format', 'ndjson', '--events', '4000', '--seed', String(seed % 1000)]);
   if (gen.code !== 0) throw new Error(`cosmos generate failed: ${gen.stderr}`);
-  const server = await countingServer();
-  const targets = ['--webhook-url', `${server.url}/hook`, '--escalation-url', `${server.url}/escalate`];
+  // One HTTP receiver per world: worlds are copies of the same data, so their actions share idempotency keys.
+  let server: CountingServer | undefined;
+  let targets: string[] = [];
+  const closeWorld = async () => {
+    if (!server) return;
+    for (const [key, n] of server.counts) if (n > 1) t.executedTwice.add(`POST with key ${key.slice(0, 16)} received ${n} times`);
+    t.posts += server.total();
+    await server.close();
+    server = undefined;
+  };
   try {
     let dir = '';
     for (let i = 0; i < trials; i++) {
       // A series of crashes on one data folder (its journal accumulates), then a fresh one.
       if (i % 8 === 0) {
+        await closeWorld();
+        server = await countingServer({ delayMs: 400 });
+        targets = ['--webhook-url', `${server.url}/hook`, '--escalation-url', `${server.url}/escalate`];
         dir = path.join(root, `world-${i}`);
         cpSync(base, dir, { recursive: true });
       }
@@ -105,7 +119,10 @@ async function stateTrials(trials: number, seed: number): Promise<StateTally> {
       const pre = await fold(journal);
       const pending = [...pre.approvals].filter(([, s]) => s === 'pending').map(([id]) => id);
       if (pending.length > 0 && rng() < 0.45) {
-        const id = pending[Math.floor(rng() * pending.length)]!;
+        // Mostly the actions that POST (their effect cannot be checked after a crash: the hard case).
+        const posting = pending.filter((id) => ['notify_webhook', 'create_escalation'].includes(pre.types.get(id) ?? ''));
+        const from = posting.length > 0 && rng() < 0.7 ? posting : pending;
+        const id = from[Math.floor(rng() * from.length)]!;
         t.approveKills++;
         await runProcess(process.execPath, [bin, 'approvals', 'approve', id, '--dir', dir, '--by', 'reliability', ...targets], { killAfterMs: Math.floor(rng() * 1500) });
       } else {
@@ -159,10 +176,8 @@ async function stateTrials(trials: number, seed: number): Promise<StateTally> {
         if (!shownFingerprints.has(x.fingerprint)) t.lostIncidents.add(`${label}: ${id} (${x.fingerprint}) journalled, not shown after restart`);
       }
     }
-    for (const [key, n] of server.counts) if (n > 1) t.executedTwice.add(`POST with key ${key.slice(0, 16)} received ${n} times`);
-    t.posts = server.total();
   } finally {
-    await server.close();
+    await closeWorld();
     rmSync(root, { recursive: true, force: true });
   }
   return t;

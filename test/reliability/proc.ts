@@ -34,7 +34,8 @@ export interface CountingServer {
   close(): Promise<void>;
 }
 
-export async function countingServer(): Promise<CountingServer> {
+/** `delayMs`: answer that late (a slow receiver widens the window in which a kill lands mid-request). */
+export async function countingServer(opts: { delayMs?: number } = {}): Promise<CountingServer> {
   const counts = new Map<string, number>();
   const bodies: string[] = [];
   const server: Server = createServer((req, res) => {
@@ -44,7 +45,9 @@ export async function countingServer(): Promise<CountingServer> {
       const key = String(req.headers['idempotency-key'] ?? `no-key:${req.url}`);
       counts.set(key, (counts.get(key) ?? 0) + 1);
       bodies.push(`${req.method} ${req.url} ${Buffer.concat(chunks).toString('utf8')}`);
-      res.writeHead(202, { 'Content-Type': 'application/json' }).end('{}');
+      const answer = () => res.writeHead(202, { 'Content-Type': 'application/json' }).end('{}');
+      if (opts.delayMs) setTimeout(answer, opts.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

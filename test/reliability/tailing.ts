@@ -79,6 +79,8 @@ interface World {
   readonly seqGen: Map<number, Gen>;
   invalid: string[];
   rotations: number;
+  /** Where a rotated file goes: logrotate's default `events.ndjson.1`, or a name the source patterns match too. */
+  readonly rotatedName: (n: number) => string;
 }
 
 function lineOf(seq: number): string {
@@ -162,7 +164,7 @@ const rotateCmd = fc.constant(
     if (!w.gen) return;
     await finishPartial(w);
     const old = w.gen;
-    await w.writer.do({ op: 'rotate', file: w.file, to: `${w.file}.${++w.rotations}` });
+    await w.writer.do({ op: 'rotate', file: w.file, to: path.join(w.dir, w.rotatedName(++w.rotations)) });
     if (!old.opened) for (const s of undeliveredOf(w, old)) w.maybe.add(s);
     newGen(w);
   }),
@@ -219,7 +221,9 @@ interface Tally {
   ops: Map<string, number>;
 }
 
-async function history(writer: Writer, cmds: Iterable<Cmd>, t: Tally): Promise<void> {
+type Naming = 'outside' | 'matching';
+
+async function history(writer: Writer, cmds: Iterable<Cmd>, t: Tally, naming: Naming): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cosmos-tail-'));
   const file = path.join(dir, 'events.ndjson');
   const w: World = {
@@ -236,6 +240,7 @@ async function history(writer: Writer, cmds: Iterable<Cmd>, t: Tally): Promise<v
     seqGen: new Map(),
     invalid: [],
     rotations: 0,
+    rotatedName: naming === 'outside' ? (n) => `events.ndjson.${n}` : (n) => `events-2026013${n % 10}-${n}.ndjson`,
   };
   const labels: string[] = [];
   try {
@@ -284,11 +289,8 @@ async function history(writer: Writer, cmds: Iterable<Cmd>, t: Tally): Promise<v
   }
 }
 
-export async function run(opts: RunOptions): Promise<Figure[]> {
-  const started = Date.now();
-  const runs = opts.quick ? 100 : 1000;
-  const seed = Number(process.env.COSMOS_RELIABILITY_SEED ?? Date.now() % 2 ** 31);
-  const t: Tally = {
+function newTally(): Tally {
+  return {
     histories: 0,
     commands: 0,
     written: 0,
@@ -303,16 +305,35 @@ export async function run(opts: RunOptions): Promise<Figure[]> {
     errors: new Examples(),
     ops: new Map(),
   };
+}
+
+export async function run(opts: RunOptions): Promise<Figure[]> {
+  const started = Date.now();
+  const runs = opts.quick ? 100 : 1000;
+  const seed = Number(process.env.COSMOS_RELIABILITY_SEED ?? Date.now() % 2 ** 31);
+  const t = newTally();
+  const matchingRuns = opts.quick ? 30 : 200;
+  const m = newTally();
   const writer = new Writer();
   await writer.start();
   try {
     await fc.check(
       fc.asyncProperty(commands, async (cmds) => {
         t.histories++;
-        await history(writer, cmds, t);
+        await history(writer, cmds, t, 'outside');
         return true;
       }),
       { numRuns: runs, seed },
+    );
+    // The same histories when rotated files keep a name the source patterns match (logrotate `dateext` +
+    // `extension .ndjson` gives events-20260131.ndjson): the rotated file is still the same lines.
+    await fc.check(
+      fc.asyncProperty(commands, async (cmds) => {
+        m.histories++;
+        await history(writer, cmds, m, 'matching');
+        return true;
+      }),
+      { numRuns: matchingRuns, seed: seed + 1 },
     );
   } finally {
     writer.stop();
@@ -326,5 +347,12 @@ export async function run(opts: RunOptions): Promise<Figure[]> {
     fig('records delivered that were never written', t.unexpected.count, '0', t.unexpected.count === 0, t.unexpected.text()),
     fig('spurious invalid-record reports (every line written was valid)', t.invalid.count, '0', t.invalid.count === 0, t.invalid.text()),
     fig('lines outside the promise (file gone or truncated before any read; reported, not a target)', `${t.outsidePromise} (${t.outsideDelivered} delivered anyway)`, 'informational', true),
+    fig(
+      'rotated files named so the source patterns match them too (`events-20260131-N.ndjson`): lines delivered twice',
+      `${m.duplicated.count} of ${m.written.toLocaleString('en')} lines (${m.histories} histories)`,
+      '0',
+      m.duplicated.count === 0 && m.lost.count === 0 && m.errors.count === 0 && m.histories >= matchingRuns,
+      [m.duplicated.text(), m.lost.count ? `${m.lost.count} promised lines lost: ${m.lost.text()}` : '', m.errors.text() ?? ''].filter(Boolean).join(' | ') || undefined,
+    ),
   ];
 }

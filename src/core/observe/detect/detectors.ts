@@ -173,9 +173,14 @@ function examineEventSig(store: WindowStore, sw: SigWindow, w: number, s: Detect
   const perMerchant = Math.min(2, threshold);
   const spreadCells = cells.filter((c) => c.weight >= perMerchant);
   const spread = spreadCells.length >= s.multiMerchant && sw.total >= threshold;
-  const firstSeen = store.codeFirstSeen(sig.code);
-  const newCode = firstSeen >= w && firstSeen < w + s.windowMs && firstSeen - store.firstEventTs >= s.windowMs;
+  const newCode = isNewCode(store, sig.code, w, s);
   return { sw, cells, spreadCells, over, threshold, spike, spread, newCode };
+}
+
+/** A code first seen in window w, at least one full window after the data began. */
+function isNewCode(store: WindowStore, code: string, w: number, s: DetectorSettings): boolean {
+  const firstSeen = store.codeFirstSeen(code);
+  return firstSeen >= w && firstSeen < w + s.windowMs && firstSeen - store.firstEventTs >= s.windowMs;
 }
 
 /**
@@ -196,7 +201,13 @@ export function detectEventWindow(
   // Formatted only when an anomaly is written: most windows of a long history have none.
   let spanText: string | undefined;
   const spanOf = (): string => (spanText ??= fmtWindow(w, end));
-  const findings = sortedSigs(store, w, 'event').map((sw) => examineEventSig(store, sw, w, s));
+  const findings: SigFindings[] = [];
+  for (const sw of sortedSigs(store, w, 'event')) {
+    // Below every opening threshold and not a new code, a signature can neither open nor annotate anything:
+    // skip sorting its cells and reading its history (most windows of a long, quiet history are like this).
+    if (sw.total < (sw.sig.checkout ? 1 : s.repeatThreshold) && !isNewCode(store, sw.sig.code, w, s)) continue;
+    findings.push(examineEventSig(store, sw, w, s));
+  }
 
   const crossing = findings.filter((f) => f.spread);
   const crossMerchants = new Set<string>();
