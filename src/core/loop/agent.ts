@@ -511,6 +511,10 @@ export class Agent implements AgentApi {
     if (!this.deps.config.act.allowEffects) {
       return { ok: false, message: 'This workspace is not trusted: COSMOS observes and reasons here but executes nothing. Trust the workspace to approve actions.' };
     }
+    // Only a person approving again an approval that failed or was interrupted asks for a re-run; a fresh
+    // approval never re-runs an action whose earlier execution is unaccounted for (the executor refuses it).
+    const before = this.approvalsBook.get(approvalId)?.status;
+    const retry = before === 'failed' || before === 'needs_review';
     const result = await this.approvalsBook.approve(approvalId, by, {
       now: this.deps.clock.now(),
       paused: this.memory.index.paused,
@@ -518,7 +522,7 @@ export class Agent implements AgentApi {
       execute: async (a) => {
         const incident = this.incidents.get(a.incidentId)?.full;
         if (!incident) return { ok: false, error: `incident ${a.incidentId} is no longer known` };
-        const report = await this.executor.execute(actionFromApproval(a), incident, { approvalId: a.id, retry: a.status !== 'pending' });
+        const report = await this.executor.execute(actionFromApproval(a), incident, { approvalId: a.id, retry });
         return report.status === 'executed' ? { ok: true, result: report.result } : { ok: false, error: report.error ?? report.status };
       },
     });

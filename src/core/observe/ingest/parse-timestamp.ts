@@ -26,7 +26,7 @@ export function parseTimestamp(value: string | number): TimestampResult {
   if (iso) return fromIso(iso);
   if (EXPLICIT_ZONE.test(text)) {
     const ms = Date.parse(text);
-    if (Number.isFinite(ms)) return { ok: true, ms };
+    if (Number.isFinite(ms)) return withinDateRange(ms);
   }
   return { ok: false };
 }
@@ -38,7 +38,14 @@ function fromEpoch(n: number): TimestampResult {
   else if (n < MILLIS_LIMIT) ms = n;
   else if (n < MICROS_LIMIT) ms = n / 1000;
   else ms = n / 1e6;
-  return { ok: true, ms: Math.floor(ms) };
+  return withinDateRange(Math.floor(ms));
+}
+
+/** Latest instant a Date can hold is far beyond any event; past year 9999 a number is not a timestamp. */
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function withinDateRange(ms: number): TimestampResult {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? { ok: true, ms } : { ok: false };
 }
 
 function fromIso(m: RegExpExecArray): TimestampResult {
@@ -55,7 +62,7 @@ function fromIso(m: RegExpExecArray): TimestampResult {
   const offsetMinutes = zoneOffsetMinutes(m[8]);
   if (offsetMinutes === undefined) return { ok: false };
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  return { ok: true, ms: utc - offsetMinutes * 60_000 };
+  return withinDateRange(utc - offsetMinutes * 60_000);
 }
 
 function zoneOffsetMinutes(zone: string | undefined): number | undefined {
