@@ -14,7 +14,7 @@ import { DisposableStore, Emitter, type Disposable } from '../ports/disposable';
 import type { EffectsPort } from '../ports/effects';
 import type { FileAccess } from '../ports/files';
 import type { JournalEntry, JournalEntryType, JournalStore, SnapshotStore } from '../ports/journal';
-import type { LlmHealth, LlmPort } from '../ports/llm';
+import { describeHealth, type LlmHealth, type LlmPort } from '../ports/llm';
 import type { WatchHandle, WatcherPort } from '../ports/watcher';
 import type { CompiledRules } from '../reason/compile-rules';
 import { isLlmOnly } from '../reason/llm/merge';
@@ -164,7 +164,7 @@ export class Agent implements AgentApi {
     await this.restoreSnapshot();
     if (this.deps.config.llm.mode !== 'off' && this.deps.config.act.allowEffects) {
       this.llmHealth = await this.deps.llm.health();
-      this.log(this.llmHealth.ok ? 'info' : 'warn', `LLM: ${this.llmHealth.status}${this.llmHealth.fix ? ` — ${this.llmHealth.fix}` : ''}`);
+      this.log(this.llmHealth.ok ? 'info' : 'warn', `LLM: ${describeHealth(this.llmHealth)}`);
     } else {
       this.llmHealth = {
         ok: false,

@@ -1,5 +1,5 @@
 import type { InvalidRecord } from '../observe/signal';
-import type { LlmHealth } from '../ports/llm';
+import { describeHealth, type LlmHealth } from '../ports/llm';
 import type { Approval, Incident, Report, SourceSummary } from '../report/schema';
 
 export interface ReportInputs {
@@ -36,7 +36,7 @@ export function buildReport(i: ReportInputs): Report {
     approvals: [...i.approvals],
     llm: {
       mode: i.llm.mode,
-      status: `${i.llm.health.status}${i.llm.health.fix ? ` — ${i.llm.health.fix}` : ''}`,
+      status: describeHealth(i.llm.health),
       escalated: i.llm.escalations.length,
       escalations: i.llm.escalations.map((e) => ({ incidentId: e.incidentId, reasons: [...e.reasons] })),
     },

@@ -50,3 +50,8 @@ export const noLlm: LlmPort = {
   renderPrompt: () => '',
   dispose: () => undefined,
 };
+
+/** One line for the user: the status, then the fix when there is one (said once, replacing the status's own advice). */
+export function describeHealth(h: LlmHealth): string {
+  return h.fix ? `${h.status.split(' — ')[0]} — ${h.fix}` : h.status;
+}
