@@ -43,6 +43,8 @@ const GROUP_ICON: Record<GroupKey, vscode.ThemeIcon> = {
   moderate: new vscode.ThemeIcon('info', new vscode.ThemeColor('charts.yellow')),
 };
 
+const REFRESH_COALESCE_MS = 40;
+
 /**
  * Incidents grouped by status or by severity; each incident expands into its hypotheses (with the rule or
  * model that produced them), its evidence records (which open the data file at the exact line) and its
@@ -52,14 +54,27 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
   private readonly changed = new vscode.EventEmitter<IncidentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly session: AgentSession) {
     this.subscription = vscode.Disposable.from(
-      session.onDidChangeSnapshot(() => this.changed.fire(undefined)),
+      session.onDidChangeSnapshot(() => this.scheduleRefresh()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('cosmos.incidents.groupBy')) this.changed.fire(undefined);
+        if (e.affectsConfiguration('cosmos.incidents.groupBy')) this.scheduleRefresh();
       }),
     );
+  }
+
+  /**
+   * A burst of loop changes (a first read, LLM answers) becomes one tree refresh: refreshing the whole tree many
+   * times while the view is still fetching the children of an expanded group can leave that group drawn empty.
+   */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changed.fire(undefined);
+    }, REFRESH_COALESCE_MS);
   }
 
   getChildren(node?: IncidentNode): IncidentNode[] {
@@ -105,6 +120,7 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentNo
   }
 
   dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.subscription.dispose();
     this.changed.dispose();
   }
