@@ -50,6 +50,7 @@ async function main(): Promise<number> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   const results: StepResult[] = [];
+  const flaky: string[] = [];
   let failed = false;
   try {
     const suites: Suite[] = [
@@ -58,7 +59,18 @@ async function main(): Promise<number> {
       { name: 'restricted', trust: false, fixture: FIXTURE_WORKSPACE, walk: walkRestricted },
     ];
     for (const suite of suites.filter((s) => !only || s.name === only)) {
-      const ok = await runSuite(browser, tools, vsix, suite, bringUp, results);
+      const attempt: StepResult[] = [];
+      let ok = await runSuite(browser, tools, vsix, suite, bringUp, attempt);
+      if (!ok && !bringUp && RETRIES > 0) {
+        // The workbench on a loaded 2-core machine has timing flakes of its own (seen once: a tree group drawn
+        // empty). One retry in a fresh profile; it is reported loudly, and a second failure fails the run.
+        const first = attempt.filter((r) => !r.ok).map((r) => r.step).join('; ');
+        flaky.push(`${suite.name} (first attempt failed at: ${first})`);
+        say(`${suite.name}: FLAKY — failed at "${first}"; retrying once in a fresh profile`);
+        attempt.length = 0;
+        ok = await runSuite(browser, tools, vsix, suite, bringUp, attempt);
+      }
+      results.push(...attempt);
       failed ||= !ok;
       if (bringUp) break;
     }
@@ -68,8 +80,12 @@ async function main(): Promise<number> {
   }
   const passed = results.filter((r) => r.ok).length;
   say(`${failed ? 'FAILED' : 'PASSED'}: ${passed}/${results.length} steps in ${elapsedSeconds().toFixed(1)} s — artifacts in ${ARTIFACTS}`);
+  if (flaky.length) say(`FLAKY (passed only on retry or failed twice): ${flaky.join(' | ')}`);
   return failed ? 1 : 0;
 }
+
+/** Retries of a failed suite (fresh profile); COSMOS_E2E_RETRIES=0 disables them. */
+const RETRIES = Number(process.env.COSMOS_E2E_RETRIES ?? 1);
 
 interface Suite {
   readonly name: 'trusted' | 'dashboard' | 'restricted';
