@@ -76,7 +76,9 @@ async function main(): Promise<void> {
     writeFileSync(DOC, renderDoc(results, { quick, total }));
     process.stdout.write(`wrote ${path.relative(process.cwd(), DOC)}\n`);
   }
-  process.exitCode = failed.length === 0 ? 0 : 1;
+  // --report-only (CI's quick run): every miss is printed and listed, but the caller is not failed; the full
+  // `npm run test:reliability` is the gate for the targets.
+  process.exitCode = failed.length === 0 || process.argv.includes('--report-only') ? 0 : 1;
   // Children, servers and browsers are closed by each area; leave even if a stray handle lingers.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
 }
