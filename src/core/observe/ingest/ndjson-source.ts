@@ -76,6 +76,19 @@ export class NdjsonSource implements SourceFile {
     await this.tailer.close();
   }
 
+  /** The inode followed now, and the cursor of the file left behind at the last rotation (see SourceSet.discover). */
+  followedInode(): number {
+    return this.tailer.followedInode;
+  }
+
+  retiredCursor(): TailerCursor | undefined {
+    return this.tailer.retired();
+  }
+
+  handOver(): Promise<TailerCursor | undefined> {
+    return this.tailer.handOver();
+  }
+
   private take(line: NdjsonLine, batch: IngestBatch, prefix: string): void {
     const result = readRecord(
       {

@@ -52,6 +52,7 @@ export class NdjsonTailer {
   private headBytes: Buffer | undefined = Buffer.alloc(0);
   private lastSeen: Pick<FileIdentity, 'size' | 'mtimeMs'> | undefined;
   private pendingRestore: TailerCursor | undefined;
+  private retiredCursor: TailerCursor | undefined;
   private readonly chunkBytes: number;
 
   constructor(
@@ -80,6 +81,9 @@ export class NdjsonTailer {
       await this.readNew(out);
       this.takeUnterminated(out);
       out.restarts.push(atPath ? 'rotated' : 'deleted');
+      // Where the rotated-away file was left: if it reappears under a name that is itself a source
+      // (logrotate's dateext), that source resumes here instead of reading it again from the start.
+      this.retiredCursor = this.cursor();
       await this.closeHandle();
       this.resetPosition();
       if (atPath && (await this.openAtPath())) await this.readNew(out);
@@ -98,6 +102,29 @@ export class NdjsonTailer {
       splitter: this.splitter.state(),
       head: this.head,
     };
+  }
+
+  /** The file this tailer read last before a rotation, and how far (see poll()). */
+  retired(): TailerCursor | undefined {
+    return this.retiredCursor;
+  }
+
+  /** The inode being followed now (-1 before the file was opened). */
+  get followedInode(): number {
+    return this.pendingRestore?.ino ?? this.ino;
+  }
+
+  /**
+   * Hands the file being followed over to another reader (it was renamed to another source's path): returns the
+   * cursor to resume from there, and starts this tailer afresh on whatever file is at its path now.
+   */
+  async handOver(): Promise<TailerCursor | undefined> {
+    const cursor = this.cursor();
+    await this.closeHandle();
+    this.resetPosition();
+    this.ino = -1;
+    this.pendingRestore = undefined;
+    return cursor;
   }
 
   /** Resume from a cursor at the next poll, if the file there is still the same file (inode and head). */

@@ -7,6 +7,7 @@ import type { InvalidRecord } from '../signal';
 import type { IngestBatch, SourceFormat, SourceKindName } from './ingest-batch';
 import { JsonArraySource } from './json-array-source';
 import { NdjsonSource } from './ndjson-source';
+import type { TailerCursor } from './ndjson-tailer';
 import type { SourceFile } from './source-file';
 import { fieldMappingOf, mappingFor, type SourceMapping } from './source-mappings';
 
@@ -74,7 +75,9 @@ export class SourceSet {
         if (this.sources.has(file)) continue;
         const classified = this.classify(file);
         if (!classified) continue;
-        this.sources.set(file, this.createSource(file, classified));
+        const source = this.createSource(file, classified);
+        if (source instanceof NdjsonSource) await this.resumeRenamed(file, source);
+        this.sources.set(file, source);
         added.push(file);
       }
       await this.applyPendingCursors();
@@ -141,6 +144,32 @@ export class SourceSet {
       for (const source of this.sources.values()) await source.close().catch(() => undefined);
       this.sources.clear();
     });
+  }
+
+  /**
+   * A new path may be a file another source already reads, renamed (rotation to a name the patterns also
+   * match, e.g. logrotate's `events-20260131.ndjson`): matched by inode, and by head fingerprint when resumed, it
+   * continues from where that source was instead of being read twice from byte 0.
+   */
+  private async resumeRenamed(file: string, source: NdjsonSource): Promise<void> {
+    const identity = await this.files.stat(path.join(this.root, ...file.split('/')));
+    if (!identity) return;
+    for (const [otherFile, other] of this.sources) {
+      if (!(other instanceof NdjsonSource)) continue;
+      let cursor: TailerCursor | undefined;
+      if (other.followedInode() === identity.ino) {
+        // Not noticed by the other source yet: it hands the file over and starts on its new path afresh.
+        const atOther = await this.files.stat(path.join(this.root, ...otherFile.split('/')));
+        if (atOther?.ino === identity.ino) continue; // a hard link, not a rename
+        cursor = await other.handOver();
+      } else if (other.retiredCursor()?.ino === identity.ino) {
+        cursor = other.retiredCursor();
+      }
+      if (cursor) {
+        await source.restore({ format: 'ndjson', records: 0, invalid: 0, tail: cursor });
+        return;
+      }
+    }
   }
 
   private classify(file: string): Classified | undefined {
