@@ -1,3 +1,5 @@
+import { dashboardDocument } from '../shared/dashboard-document';
+
 /**
  * The HTML shell of the browser dashboard. It carries no data and no token: the page reads the token from the
  * URL fragment (never sent to a server, never in a Referer) and fetches everything through the token-protected API.
@@ -16,26 +18,17 @@ export function browserCsp(nonce: string): string {
   ].join('; ');
 }
 
-function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export function renderBrowserShell(opts: { nonce: string; scriptPath: string; stylePath: string }): string {
-  return `<!doctype html>
-<html lang="en" data-host="browser">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="color-scheme" content="light dark">
-<title>COSMOS — explainability dashboard</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${attr(opts.stylePath)}">
-</head>
-<body>
-<div id="app" aria-busy="true"><p class="boot">Loading the COSMOS dashboard…</p></div>
-<script nonce="${attr(opts.nonce)}" src="${attr(opts.scriptPath)}"></script>
-</body>
-</html>
-`;
+  return dashboardDocument({
+    host: 'browser',
+    title: 'COSMOS — explainability dashboard',
+    headExtra: [
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      '<meta name="referrer" content="no-referrer">',
+      '<meta name="color-scheme" content="light dark">',
+    ].join('\n'),
+    stylePath: opts.stylePath,
+    scriptPath: opts.scriptPath,
+    nonce: opts.nonce,
+  });
 }

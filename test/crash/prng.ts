@@ -1,11 +1,6 @@
-/** Small seeded PRNG so a failing crash trial can be replayed from its seed. */
+import { mulberry32 as corePrng } from '../../src/core/generate/prng';
+
+/** The generator's seeded PRNG as a plain function, so a failing crash trial can be replayed from its seed. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return corePrng(seed).next;
 }

@@ -1,4 +1,5 @@
 import type { AgentApi, AgentStatus, ApprovalResult, IncidentChange, Outcome, Trends } from '../../src/core/loop/agent-api';
+import { mulberry32 } from '../../src/core/generate/prng';
 import { Emitter } from '../../src/core/ports/disposable';
 import type {
   ActionReport,
@@ -22,16 +23,7 @@ import type {
 
 export const T0 = Date.UTC(2025, 2, 14, 9, 0, 0);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 interface Scenario {
   cause: Cause;

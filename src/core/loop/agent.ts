@@ -110,6 +110,8 @@ export class Agent implements AgentApi {
   /** Cooldown: `${fingerprint}|${type}` → wall time the action was last proposed. */
   private readonly proposedAt = new Map<string, number>();
   private readonly keyToCooldown = new Map<string, string>();
+  /** Cooldown slot → the key last proposed for it (a different key there means the parameters changed). */
+  private readonly lastKeyBySlot = new Map<string, string>();
   /** Wall times of automatic executions, for the hourly rate limit. */
   private autoRuns: number[] = [];
   private llmHealth: LlmHealth = { ok: false, status: 'LLM not checked yet' };
@@ -461,7 +463,6 @@ export class Agent implements AgentApi {
   private sameKeyStillLive(slot: string, key: string): boolean {
     return this.lastKeyBySlot.get(slot) === key;
   }
-  private readonly lastKeyBySlot = new Map<string, string>();
 
   private markProposed(key: string, now: number): void {
     const slot = this.keyToCooldown.get(key);

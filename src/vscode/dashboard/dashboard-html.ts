@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { attr, dashboardDocument } from '../../shared/dashboard-document';
 
 /**
  * The webview's HTML and its Content-Security-Policy, kept free of `vscode` so they are unit-tested as text.
@@ -18,25 +19,16 @@ export function webviewCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export function renderWebviewHtml(opts: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
-  return `<!doctype html>
-<html lang="en" data-host="vscode">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(webviewCsp(opts.cspSource, opts.nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>COSMOS Dashboard</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${attr(opts.styleUri)}">
-</head>
-<body>
-<div id="app" aria-busy="true"><p class="boot">Loading the COSMOS dashboard…</p></div>
-<script nonce="${attr(opts.nonce)}" src="${attr(opts.scriptUri)}"></script>
-</body>
-</html>
-`;
+  return dashboardDocument({
+    host: 'vscode',
+    title: 'COSMOS Dashboard',
+    headExtra: [
+      `<meta http-equiv="Content-Security-Policy" content="${attr(webviewCsp(opts.cspSource, opts.nonce))}">`,
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    ].join('\n'),
+    stylePath: opts.styleUri,
+    scriptPath: opts.scriptUri,
+    nonce: opts.nonce,
+  });
 }
