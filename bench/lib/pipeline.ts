@@ -5,7 +5,7 @@ import { actionKey, ActionUnavailableError, buildActionParams } from '../../src/
 import type { CosmosConfig } from '../../src/core/config/config';
 import { decide, type DecideInput } from '../../src/core/decide/decide';
 import { Observer } from '../../src/core/observe/detect/observer';
-import { SourceSet } from '../../src/core/observe/ingest/source-set';
+import { BACKLOG_SLICE_BYTES, SourceSet } from '../../src/core/observe/ingest/source-set';
 import type { CompiledRules } from '../../src/core/reason/compile-rules';
 import { isLlmOnly } from '../../src/core/reason/llm/merge';
 import { reason } from '../../src/core/reason/reason';
@@ -43,18 +43,31 @@ export class Pipeline {
   private lastPollMs = 0;
   private lastAddMs = 0;
 
-  /** Observe only: discover + poll + Observer.add. Returns the records taken in. */
+  /**
+   * Observe only: discover, then poll + Observer.add slice by slice until the backlog is drained, as
+   * Agent.cycle does (same slice size, files merged by event time). Returns the records taken in.
+   */
   async observe(final: boolean): Promise<number> {
-    const t0 = performance.now();
+    let pollMs = 0;
+    let addMs = 0;
+    let taken = 0;
+    let t0 = performance.now();
     await this.set.discover();
-    const batch = await this.set.poll({ final });
-    const t1 = performance.now();
-    if (batch.records.length) this.observer.add(batch.records);
-    this.lastPollMs = t1 - t0;
-    this.lastAddMs = performance.now() - t1;
-    this.records += batch.records.length;
-    this.invalid += batch.invalid.length;
-    return batch.records.length;
+    for (let more = true; more; ) {
+      const batch = await this.set.poll({ final, maxBytesPerFile: BACKLOG_SLICE_BYTES });
+      more = batch.more === true;
+      const t1 = performance.now();
+      pollMs += t1 - t0;
+      if (batch.records.length) this.observer.add(batch.records);
+      t0 = performance.now();
+      addMs += t0 - t1;
+      taken += batch.records.length;
+      this.invalid += batch.invalid.length;
+    }
+    this.lastPollMs = pollMs;
+    this.lastAddMs = addMs;
+    this.records += taken;
+    return taken;
   }
 
   /** One full cycle over what is new. */

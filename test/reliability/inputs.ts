@@ -242,7 +242,7 @@ function prototypeIntact(): boolean {
 const normalisers = { event: new RecordNormaliser('event'), ticket: new RecordNormaliser('ticket') };
 
 function read(text: string, kind: SignalKind) {
-  return readRecord({ file: 'fuzz.ndjson', text, line: 1, column: 1, positionOf: (o) => ({ line: 1, column: o + 1 }) }, normalisers[kind]);
+  return readRecord('fuzz.ndjson', { text, line: 1, column: 1 }, normalisers[kind]);
 }
 
 interface Tally {

@@ -6,7 +6,7 @@ import { decide, type DecideInput } from '../decide/decide';
 import { POLICY } from '../decide/policy';
 import { Memory } from '../memory/memory';
 import { Observer, type ObservedIncident } from '../observe/detect/observer';
-import { SourceSet } from '../observe/ingest/source-set';
+import { BACKLOG_SLICE_BYTES, SourceSet } from '../observe/ingest/source-set';
 import type { SourceMapping } from '../observe/ingest/source-mappings';
 import type { InvalidRecord, SignalRecord } from '../observe/signal';
 import type { Clock } from '../ports/clock';
@@ -56,8 +56,6 @@ const SNAPSHOT_VERSION = 1;
 export const DRY_RUN_AUTO_RESULT = 'dry run: would execute automatically';
 const MAX_TICKET_TEXTS = 20_000;
 const WATCH_READY_WAIT_MS = 2_000;
-/** Bytes read per file per slice of a backlog (~60 k typical events). */
-const POLL_BUDGET_BYTES = 16 * 1024 * 1024;
 
 interface IncidentState {
   observed: ObservedIncident;
@@ -274,7 +272,7 @@ export class Agent implements AgentApi {
       // such as the VS Code extension stays responsive.
       let more = true;
       while (more && !this.disposed) {
-        const batch = await s.set.poll({ final: opts.final, maxBytesPerFile: POLL_BUDGET_BYTES });
+        const batch = await s.set.poll({ final: opts.final, maxBytesPerFile: BACKLOG_SLICE_BYTES });
         more = batch.more === true;
         taken += this.take(s.label, batch.records, batch.invalid);
         if (more) await new Promise((resolve) => setImmediate(resolve));
@@ -596,7 +594,9 @@ export class Agent implements AgentApi {
         state.marker = markerOf(this.applyResolution(state.observed));
         this.incidentsChanged.fire([{ kind: 'resolved', incident: state.full }]);
       }
-      await this.saveSnapshot();
+      // Through the queue: a snapshot taken in the middle of a cycle could pair source cursors with an observer
+      // that has not taken in the records before them yet.
+      await this.enqueue(() => this.saveSnapshot());
     }
     this.log('info', `outcome ${incidentId}: ${outcome} (by ${by})`);
     this.fireStatus();

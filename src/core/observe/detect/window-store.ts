@@ -308,11 +308,11 @@ function newCell(merchant: string): Cell {
     weight: 0,
     minTs: Number.POSITIVE_INFINITY,
     maxTs: Number.NEGATIVE_INFINITY,
-    head: [],
-    tail: [],
-    stages: [],
-    endpoints: [],
-    statuses: [],
+    head: NONE,
+    tail: NONE,
+    stages: NONE,
+    endpoints: NONE,
+    statuses: NONE,
     howTo: 0,
     owner: 0,
     absorbedN: 0,
@@ -326,16 +326,31 @@ function addToCell(cell: Cell, r: SignalRecord, weight: number): void {
   cell.weight += weight;
   if (r.timestamp < cell.minTs) cell.minTs = r.timestamp;
   if (r.timestamp > cell.maxTs) cell.maxTs = r.timestamp;
-  if (q < CELL_HEAD) cell.head.push(r);
-  else cell.tail[(q - CELL_HEAD) % CELL_TAIL] = r;
-  if (r.migrationStage !== undefined) addDistinct(cell.stages, r.migrationStage);
-  if (r.endpoint !== undefined) addDistinct(cell.endpoints, r.endpoint);
-  if (r.httpStatus !== undefined) addDistinct(cell.statuses, r.httpStatus);
+  // `[r]` holds exactly one element; an empty array's first push reserves room for seventeen.
+  if (q === 0) cell.head = [r];
+  else if (q < CELL_HEAD) cell.head.push(r);
+  else {
+    if (q === CELL_HEAD) cell.tail = [];
+    cell.tail[(q - CELL_HEAD) % CELL_TAIL] = r;
+  }
+  if (r.migrationStage !== undefined) cell.stages = withDistinct(cell.stages, r.migrationStage);
+  if (r.endpoint !== undefined) cell.endpoints = withDistinct(cell.endpoints, r.endpoint);
+  if (r.httpStatus !== undefined) cell.statuses = withDistinct(cell.statuses, r.httpStatus);
   if (r.kind === 'ticket' && isHowTo(r.code, r.text)) cell.howTo += weight;
 }
 
-function addDistinct<T>(list: T[], value: T): void {
-  if (list.length < CELL_DISTINCT_CAP && !list.includes(value)) list.push(value);
+/**
+ * The empty list every new cell starts with, shared: most cells of a long, quiet history hold a record or two
+ * and never a stage, endpoint or status, and five arrays per cell were most of Observe's garbage. Never written:
+ * withDistinct() and addToCell() replace it with a list of the cell's own before the first write.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+function withDistinct<T>(list: T[], value: T): T[] {
+  if (list.length >= CELL_DISTINCT_CAP || list.includes(value)) return list;
+  if (list === NONE) return [value];
+  list.push(value);
+  return list;
 }
 
 /** Records of the cell numbered ≥ from (in arrival order) that are still held as samples. */

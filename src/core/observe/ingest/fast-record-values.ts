@@ -1,4 +1,4 @@
-import { canonicalCode, canonicalService } from './field-aliases';
+import { CANONICAL_FIELDS, canonicalCode, canonicalService } from './field-aliases';
 import { parseTimestamp } from './parse-timestamp';
 import type { RecordValues } from './record-schema';
 
@@ -10,27 +10,27 @@ import type { RecordValues } from './record-schema';
  * accepts, the output equals the schema's (test/unit/observe/ingest/fast-record-values.test.ts checks it
  * property by property).
  */
-export function fastRecordValues(v: Readonly<Record<string, unknown>>): RecordValues | undefined {
-  const id = requiredText(v.id);
-  const merchantId = requiredText(v.merchantId);
-  const rawCode = v.code;
+export function fastRecordValues(record: Readonly<Record<string, unknown>>, keys: FieldKeys = CANONICAL_FIELDS): RecordValues | undefined {
+  const id = requiredText(at(record, keys, ID));
+  const merchantId = requiredText(at(record, keys, MERCHANT));
+  const rawCode = at(record, keys, CODE);
   if (id === undefined || merchantId === undefined || typeof rawCode !== 'string') return undefined;
   const codeText = rawCode.trim();
   if (codeText === '' || isDigits(codeText)) return undefined;
-  const ts = v.timestamp;
+  const ts = at(record, keys, TIMESTAMP);
   if (typeof ts !== 'string' && typeof ts !== 'number') return undefined;
   const parsed = parseTimestamp(ts);
   if (!parsed.ok) return undefined;
 
-  const service = optionalText(v.service);
-  const text = optionalText(v.text);
-  const subject = optionalText(v.subject);
-  const severity = optionalText(v.severity);
-  const migrationStage = optionalText(v.migrationStage);
-  const endpoint = optionalText(v.endpoint);
+  const service = optionalText(at(record, keys, SERVICE));
+  const text = optionalText(at(record, keys, TEXT));
+  const subject = optionalText(at(record, keys, SUBJECT));
+  const severity = optionalText(at(record, keys, SEVERITY));
+  const migrationStage = optionalText(at(record, keys, STAGE));
+  const endpoint = optionalText(at(record, keys, ENDPOINT));
   if (service === BAD || text === BAD || subject === BAD || severity === BAD || migrationStage === BAD || endpoint === BAD) return undefined;
-  const weight = optionalWhole(v.weight, 1, Number.MAX_SAFE_INTEGER);
-  const httpStatus = optionalWhole(v.httpStatus, 100, 599);
+  const weight = optionalWhole(at(record, keys, WEIGHT), 1, Number.MAX_SAFE_INTEGER);
+  const httpStatus = optionalWhole(at(record, keys, HTTP_STATUS), 100, 599);
   if (weight === BAD || httpStatus === BAD) return undefined;
 
   return {
@@ -49,7 +49,33 @@ export function fastRecordValues(v: Readonly<Record<string, unknown>>): RecordVa
   };
 }
 
+/**
+ * Where each canonical field's value is: `keys[i]` is the property holding CANONICAL_FIELDS[i] (undefined: absent).
+ * The normaliser passes the raw record with the keys its field resolution chose, so no object of values is built
+ * per record; a values object keyed by canonical name goes with CANONICAL_FIELDS itself.
+ */
+export type FieldKeys = readonly (string | undefined)[];
+
+// Positions in CANONICAL_FIELDS (checked by the unit test).
+export const ID = 0;
+export const MERCHANT = 1;
+export const CODE = 2;
+export const SERVICE = 3;
+export const TIMESTAMP = 4;
+export const TEXT = 5;
+export const SUBJECT = 6;
+export const SEVERITY = 7;
+export const STAGE = 8;
+export const ENDPOINT = 9;
+export const WEIGHT = 10;
+export const HTTP_STATUS = 11;
+
 const BAD = Symbol('needs the schema');
+
+function at(record: Readonly<Record<string, unknown>>, keys: FieldKeys, field: number): unknown {
+  const key = keys[field];
+  return key === undefined ? undefined : record[key];
+}
 
 function requiredText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;

@@ -106,16 +106,7 @@ export class JsonArraySource implements SourceFile {
     for (let i = 0; i < scan.elements.length; i++) {
       if (i > 0 && i % RECORDS_PER_SLICE === 0) await yieldNow();
       const element = scan.elements[i] as ScannedElement;
-      const result = readRecord(
-        {
-          file: this.file,
-          text: element.text,
-          line: element.line,
-          column: element.column,
-          positionOf: (offset) => scan.lines.positionOf(element.offset + offset),
-        },
-        this.normaliser,
-      );
+      const result = readRecord(this.file, element, this.normaliser, '', (offset) => scan.lines.positionOf(element.offset + offset));
       if (result.invalid) {
         problems.push(result.invalid);
         continue;

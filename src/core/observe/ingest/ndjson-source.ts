@@ -90,17 +90,7 @@ export class NdjsonSource implements SourceFile {
   }
 
   private take(line: NdjsonLine, batch: IngestBatch, prefix: string): void {
-    const result = readRecord(
-      {
-        file: this.file,
-        text: line.text,
-        line: line.line,
-        column: line.column,
-        positionOf: (offset) => ({ line: line.line, column: offset + 1 }),
-      },
-      this.normaliser,
-      prefix,
-    );
+    const result = readRecord(this.file, line, this.normaliser, prefix);
     if (result.record) batch.records.push(result.record);
     else batch.invalid.push(result.invalid);
   }

@@ -64,16 +64,29 @@ export class NdjsonSplitter {
   }
 
   push(chunk: Buffer, out: SplitOutput): void {
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(NEWLINE, start);
-      if (nl === -1) {
-        if (start < chunk.length) this.keep(chunk.subarray(start), out);
-        return;
-      }
-      this.endLine(chunk.subarray(start, nl), out);
-      start = nl + 1;
+    const first = chunk.indexOf(NEWLINE);
+    if (first === -1) {
+      if (chunk.length > 0) this.keep(chunk, out);
+      return;
     }
+    // The first line may continue bytes held from the previous chunk, or close a skipped or one-shot line.
+    this.endLine(chunk.subarray(0, first), out);
+    const last = chunk.lastIndexOf(NEWLINE);
+    // The whole lines in between are decoded a stretch at a time and split as a string: one decode per stretch
+    // instead of one per line (the hot path of a first read). A stretch is at most maxLineBytes long, so no line
+    // in it can be oversize; a line longer than that goes alone through the byte path, which reports it.
+    for (let start = first + 1; start <= last; ) {
+      const end = chunk.lastIndexOf(NEWLINE, Math.min(last, start + this.maxLineBytes));
+      if (end >= start) {
+        this.splitDecoded(chunk.toString('utf8', start, end), out);
+        start = end + 1;
+      } else {
+        const nl = chunk.indexOf(NEWLINE, start);
+        this.endLine(chunk.subarray(start, nl), out);
+        start = nl + 1;
+      }
+    }
+    if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1), out);
   }
 
   /**
@@ -129,6 +142,36 @@ export class NdjsonSplitter {
       if (decoded.text.trim() !== '') out.lines.push(decoded);
     }
     this.nextLine();
+  }
+
+  /**
+   * Complete lines decoded together (newline bytes never occur inside a UTF-8 sequence, so decoding them in one
+   * call equals decoding each line), none of them oversize. Always past the first line of the chunk: never inside
+   * a skipped or one-shot line, never at the file's first byte.
+   */
+  private splitDecoded(text: string, out: SplitOutput): void {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl === -1 ? text.length : nl;
+      this.decodedLine(text, start, end, out);
+      this.nextLine();
+      if (nl === -1) return;
+      start = nl + 1;
+    }
+  }
+
+  private decodedLine(text: string, start: number, end: number, out: SplitOutput): void {
+    if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+    if (end === start) return;
+    const line = text.slice(start, end);
+    // Records almost always start with `{`: no search for the first non-blank then.
+    if (line.charCodeAt(0) === 0x7b) {
+      out.lines.push({ text: line, line: this.line, column: 1 });
+      return;
+    }
+    const firstNonBlank = line.search(/\S/);
+    if (firstNonBlank !== -1) out.lines.push({ text: line, line: this.line, column: firstNonBlank + 1 });
   }
 
   private takePending(part: Buffer): Buffer {

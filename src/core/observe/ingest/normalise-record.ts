@@ -8,7 +8,7 @@ import {
   type CanonicalField,
 } from './field-aliases';
 import { fastRecordValues } from './fast-record-values';
-import { MISSING, RecordValuesSchema } from './record-schema';
+import { MISSING, RecordValuesSchema, type RecordValues } from './record-schema';
 
 /** The per-file part of `.cosmos/sources.json` that normalisation needs. */
 export interface FieldMapping {
@@ -32,15 +32,22 @@ export class RecordNormaliser {
   /** Raw field name → the canonical fields it can fill, with its rank among that field's aliases (0 wins). */
   private readonly keyIndex = new Map<string, readonly (readonly [number, number])[]>();
   private readonly defaultService: string;
+  /** Most recently used first. */
+  private readonly plans: KeyPlan[] = [];
   // Scratch space reused across records (normalise() is synchronous and never re-entered): less garbage per record.
   private readonly bestKey: (string | undefined)[] = new Array(CANONICAL_FIELDS.length);
   private readonly bestRank: number[] = new Array(CANONICAL_FIELDS.length);
   private readonly bestIsNull: boolean[] = new Array(CANONICAL_FIELDS.length);
 
+  private readonly maxPlans: number;
+
   constructor(
     private readonly kind: SignalKind,
     private readonly mapping?: FieldMapping,
+    /** `plans: false` resolves every record from scratch (the reference the shape plans are tested against). */
+    options: { readonly plans?: boolean } = {},
   ) {
+    this.maxPlans = options.plans === false ? 0 : MAX_PLANS;
     const aliases = aliasesFor(kind);
     CANONICAL_FIELDS.forEach((field, f) => {
       const mapped = mapping?.fields?.[field];
@@ -57,12 +64,24 @@ export class RecordNormaliser {
       return { ok: false, message: `record is not an object (found ${describeType(raw)})` };
     }
     const record = raw as Record<string, unknown>;
+    const keys = Object.keys(record);
+    // Hot path: the records of a file share a few shapes (same keys, same order), so the field resolution is done
+    // once per shape and reused while no chosen value is a null that another alias could replace.
+    const plan = this.planFor(keys);
+    if (plan !== undefined && !plan.defaults && !nullWithAlternative(record, plan)) {
+      const v = fastRecordValues(record, plan.fieldKeys);
+      if (v !== undefined) return { ok: true, record: this.toRecord(v, location, record, plan.extraKeys) };
+    }
+    return this.normaliseSlowly(record, keys, location);
+  }
+
+  /** Resolves field names for this record alone (nulls, defaults, unusual values), then the schema decides. */
+  private normaliseSlowly(record: Record<string, unknown>, keys: readonly string[], location: SourceLocation): NormaliseResult {
     const { bestKey, bestRank, bestIsNull } = this;
     bestKey.fill(undefined);
 
     // One pass over the record's own keys (not over every alias of every field): the first alias with a value
     // wins; a null one only if no other alias has a value (so the message can name it).
-    const keys = Object.keys(record);
     for (const key of keys) {
       const targets = this.keyIndex.get(key);
       if (targets === undefined) continue;
@@ -80,17 +99,11 @@ export class RecordNormaliser {
 
     const values: Partial<Record<CanonicalField, unknown>> = {};
     const defaults = this.mapping?.defaults;
-    let consumed = 0;
-    for (let f = 0; f < CANONICAL_FIELDS.length; f++) {
+    for (let f = 0; f < FIELD_COUNT; f++) {
       const field = CANONICAL_FIELDS[f] as CanonicalField;
       const key = bestKey[f];
-      if (key !== undefined) {
-        values[field] = record[key];
-        // One raw key can fill two fields (`http_status`): count distinct keys.
-        if (bestKey.indexOf(key) === f) consumed++;
-      } else if (defaults?.[field] !== undefined) {
-        values[field] = defaults[field];
-      }
+      if (key !== undefined) values[field] = record[key];
+      else if (defaults?.[field] !== undefined) values[field] = defaults[field];
     }
 
     let v = fastRecordValues(values);
@@ -99,7 +112,10 @@ export class RecordNormaliser {
       if (!parsed.success) return { ok: false, message: this.describe(parsed.error.issues, this.rawKeys()) };
       v = parsed.data;
     }
+    return { ok: true, record: this.toRecord(v, location, record, keys.filter((key) => !bestKey.includes(key))) };
+  }
 
+  private toRecord(v: RecordValues, location: SourceLocation, record: Record<string, unknown>, extraKeys: readonly string[]): SignalRecord {
     const result: Mutable<SignalRecord> = {
       kind: this.kind,
       id: v.id,
@@ -117,12 +133,46 @@ export class RecordNormaliser {
     if (httpStatus !== undefined) result.httpStatus = httpStatus;
     const text = v.subject && v.text ? `${v.subject}\n${v.text}` : (v.text ?? v.subject);
     if (text !== undefined) result.text = text;
-    // Every key of the record was chosen for a field (the usual case): nothing is left over, skip the scan.
-    if (consumed < keys.length) {
-      const extra = extraFields(record, keys, bestKey);
-      if (extra !== undefined) result.extra = extra;
+    if (extraKeys.length > 0) result.extra = extraFields(record, extraKeys);
+    return result;
+  }
+
+  /** The resolution for records with exactly these keys in this order (a few recent shapes are remembered). */
+  private planFor(keys: readonly string[]): KeyPlan | undefined {
+    const plans = this.plans;
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[i] as KeyPlan;
+      if (sameKeys(plan.keys, keys)) return plan;
     }
-    return { ok: true, record: result };
+    if (keys.length > MAX_PLAN_KEYS || this.maxPlans === 0) return undefined;
+    const plan = this.makePlan(keys);
+    if (plans.length >= this.maxPlans) plans.pop();
+    plans.unshift(plan);
+    return plan;
+  }
+
+  /** Field resolution assuming no value is null (normalise() checks that assumption per record). */
+  private makePlan(keys: readonly string[]): KeyPlan {
+    const fieldKeys: (string | undefined)[] = new Array(FIELD_COUNT).fill(undefined);
+    const ranks: number[] = new Array(FIELD_COUNT).fill(Number.POSITIVE_INFINITY);
+    const candidates: number[] = new Array(FIELD_COUNT).fill(0);
+    for (const key of keys) {
+      for (const [f, rank] of this.keyIndex.get(key) ?? []) {
+        candidates[f] = (candidates[f] as number) + 1;
+        if (rank < (ranks[f] as number)) {
+          fieldKeys[f] = key;
+          ranks[f] = rank;
+        }
+      }
+    }
+    const defaults = this.mapping?.defaults;
+    return {
+      keys: [...keys],
+      fieldKeys,
+      contested: fieldKeys.flatMap((key, f) => (key !== undefined && (candidates[f] as number) > 1 ? [key] : [])),
+      extraKeys: keys.filter((key) => !fieldKeys.includes(key)),
+      defaults: CANONICAL_FIELDS.some((field, f) => fieldKeys[f] === undefined && defaults?.[field] !== undefined),
+    };
   }
 
   /** Canonical field → the raw key chosen for it in the record just normalised (for messages). */
@@ -151,6 +201,36 @@ export class RecordNormaliser {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const FIELD_COUNT = CANONICAL_FIELDS.length;
+/** Shapes remembered per normaliser, and the widest record worth a plan (wider ones are resolved one by one). */
+const MAX_PLANS = 8;
+const MAX_PLAN_KEYS = 64;
+
+interface KeyPlan {
+  /** The record keys, in order, this plan is for. */
+  readonly keys: readonly string[];
+  /** Per canonical field (CANONICAL_FIELDS order): the raw key chosen when no value is null. */
+  readonly fieldKeys: readonly (string | undefined)[];
+  /** Chosen keys that compete with another alias in the record: if one is null, the other may win. */
+  readonly contested: readonly string[];
+  /** Keys no field takes: kept verbatim in `extra`. */
+  readonly extraKeys: readonly string[];
+  /** A field would come from the mapping's defaults: resolved per record. */
+  readonly defaults: boolean;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function nullWithAlternative(record: Record<string, unknown>, plan: KeyPlan): boolean {
+  const contested = plan.contested;
+  for (let i = 0; i < contested.length; i++) if (record[contested[i] as string] === null) return true;
+  return false;
+}
 
 const defaultNormalisers = { event: new RecordNormaliser('event'), ticket: new RecordNormaliser('ticket') };
 
@@ -184,12 +264,8 @@ function httpStatusFromCode(code: string): number | undefined {
  * Unknown fields, kept verbatim. The copy has no prototype, so a `__proto__` or `constructor` key in the data is a
  * plain own property: it can never reach Object.prototype, and copying `extra` with spread stays safe too.
  */
-function extraFields(record: Record<string, unknown>, keys: readonly string[], chosen: readonly (string | undefined)[]): Record<string, unknown> | undefined {
-  let extra: Record<string, unknown> | undefined;
-  for (const key of keys) {
-    if (chosen.includes(key)) continue;
-    extra ??= Object.create(null) as Record<string, unknown>;
-    extra[key] = record[key];
-  }
+function extraFields(record: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const extra = Object.create(null) as Record<string, unknown>;
+  for (const key of keys) extra[key] = record[key];
   return extra;
 }

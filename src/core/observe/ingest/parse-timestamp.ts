@@ -21,6 +21,13 @@ export type TimestampResult = { ok: true; ms: number } | { ok: false };
 export function parseTimestamp(value: string | number): TimestampResult {
   if (typeof value === 'number') return fromEpoch(value);
   const text = value.trim();
+  const ms = plainIsoMs(text);
+  if (ms !== undefined) return withinDateRange(ms);
+  return parseTimestampText(text);
+}
+
+/** Every accepted text form (trimmed text); parseTimestamp() reads the most common one by hand first. */
+export function parseTimestampText(text: string): TimestampResult {
   if (/^-?\d+(?:\.\d+)?$/.test(text)) return fromEpoch(Number(text));
   const iso = ISO_LIKE.exec(text);
   if (iso) return fromIso(iso);
@@ -29,6 +36,84 @@ export function parseTimestamp(value: string | number): TimestampResult {
     if (Number.isFinite(ms)) return withinDateRange(ms);
   }
   return { ok: false };
+}
+
+/**
+ * The shape nearly every record has — `YYYY-MM-DDTHH:MM:SS`, optional `.fraction`, optional `Z` — read by
+ * character code: the regular expression below costs more than the rest of a record's validation. Returns
+ * undefined for anything else (including out-of-range fields), which then goes through ISO_LIKE and friends.
+ */
+function plainIsoMs(t: string): number | undefined {
+  const n = t.length;
+  if (n < 19 || t.charCodeAt(4) !== DASH || t.charCodeAt(7) !== DASH || t.charCodeAt(13) !== COLON || t.charCodeAt(16) !== COLON) {
+    return undefined;
+  }
+  const sep = t.charCodeAt(10);
+  if (sep !== T_UPPER && sep !== SPACE) return undefined;
+  const year = digits(t, 0, 4);
+  const month = digits(t, 5, 2);
+  const day = digits(t, 8, 2);
+  const hour = digits(t, 11, 2);
+  const minute = digits(t, 14, 2);
+  const second = digits(t, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+    return undefined;
+  }
+  let i = 19;
+  let millis = 0;
+  const dot = i < n ? t.charCodeAt(i) : 0;
+  if (dot === DOT || dot === COMMA) {
+    i++;
+    const from = i;
+    for (; i < n && isDigit(t.charCodeAt(i)); i++) if (i - from < 3) millis = millis * 10 + (t.charCodeAt(i) - ZERO);
+    const taken = Math.min(3, i - from);
+    if (taken === 0) return undefined;
+    for (let k = taken; k < 3; k++) millis *= 10;
+  }
+  if (i < n) {
+    const zone = t.charCodeAt(i);
+    if ((zone !== Z_UPPER && zone !== Z_LOWER) || i + 1 !== n) return undefined;
+  }
+  if (day > daysInMonth(year, month)) return undefined;
+  return dayStartMs(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+}
+
+const ZERO = 48;
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const COMMA = 44;
+const SPACE = 32;
+const T_UPPER = 84;
+const Z_UPPER = 90;
+const Z_LOWER = 122;
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= ZERO + 9;
+}
+
+/** The number written by `length` digits at `from`, or -1 if one is not a digit. */
+function digits(t: string, from: number, length: number): number {
+  let out = 0;
+  for (let i = from; i < from + length; i++) {
+    const c = t.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    out = out * 10 + (c - ZERO);
+  }
+  return out;
+}
+
+// Records arrive in time order, so consecutive ones share their day: Date.UTC once per day, not per record.
+let lastDayKey = -1;
+let lastDayMs = 0;
+
+function dayStartMs(year: number, month: number, day: number): number {
+  const key = (year * 100 + month) * 100 + day;
+  if (key !== lastDayKey) {
+    lastDayMs = Date.UTC(year, month - 1, day);
+    lastDayKey = key;
+  }
+  return lastDayMs;
 }
 
 function fromEpoch(n: number): TimestampResult {
