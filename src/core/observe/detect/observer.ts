@@ -142,10 +142,14 @@ export class Observer {
     // Late records in windows next to known anomalies go to those incidents first.
     this.claim(dirty);
 
+    // Re-evaluated windows start without anomalies; route() records what still holds. Most windows of a long
+    // history never had one: no empty maps for them.
     const previous = new Map<number, Map<string, number>>();
     for (const w of dirty) {
-      previous.set(w, this.anomaliesAt.get(w) ?? new Map());
-      this.anomaliesAt.set(w, new Map());
+      const old = this.anomaliesAt.get(w);
+      if (old === undefined) continue;
+      previous.set(w, old);
+      this.anomaliesAt.delete(w);
     }
     // Windows in time order, so incident ids follow first detection. A window's tickets are looked at once the
     // events of the window after it are routed: a ticket surge next to an error burst then joins the burst's incident.
@@ -171,9 +175,9 @@ export class Observer {
     // Anomalies that no longer hold (e.g. a "silent" failure whose tickets arrived) are withdrawn, unless the
     // incident would be left without any: an incident once shown is never emptied.
     for (const [w, old] of previous) {
-      const now = this.anomaliesAt.get(w) as Map<string, number>;
+      const now = this.anomaliesAt.get(w);
       for (const [key, num] of old) {
-        if (now.has(key)) continue;
+        if (now?.has(key)) continue;
         const inc = this.incidents[num - 1];
         if (inc && inc.anomalies.size > 1) inc.anomalies.delete(key);
       }
