@@ -59,6 +59,8 @@ export const SCENARIO_NAMES = [
   'rate_limit_storm',
   'silent_failure',
   'documentation_gap',
+  'frontend_mismatch',
+  'api_key_revoked',
   'healthy',
   'sample_day',
 ] as const;
@@ -304,6 +306,73 @@ const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
         expect: {
           cause: 'documentation_gap',
           note: 'Seven how-to questions in 30 minutes and no errors behind any of them: nothing is broken, the migration guide does not answer these.',
+        },
+      },
+    ],
+  },
+  frontend_mismatch: {
+    name: 'frontend_mismatch',
+    title: 'Headless storefronts deployed against the pre-migration API contract',
+    defaultEvents: 600,
+    noiseEventGapMs: NOISE_EVENT_GAP_MS,
+    noiseTicketGapMs: NOISE_TICKET_GAP_MS,
+    bursts: [
+      {
+        label: 'M2 and M6 storefronts query fields the migrated API no longer serves',
+        merchants: ['M2', 'M6'],
+        startMin: 210,
+        durationMin: 40,
+        events: [
+          { code: 'field_not_found', service: 'frontend', perMerchant: 24 },
+          { code: 'graphql_validation_failed', service: 'frontend', perMerchant: 10 },
+          { code: 'http_422', service: 'frontend', perMerchant: 8 },
+        ],
+        tickets: [{ issue: 'storefront_broken', merchants: ['M2', 'M6'], perMerchant: 2 }],
+        expect: {
+          cause: 'frontend_backend_mismatch',
+          note:
+            'Only the storefronts of M2 and M6 (built from the same headless starter kit, pinned to the pre-migration API version) fail, ' +
+            'all on the frontend service and all contract errors (unknown fields, GraphQL validation, 422s), while the API serves everyone ' +
+            'else: the frontend expects a schema the migrated backend no longer serves.',
+        },
+      },
+    ],
+  },
+  api_key_revoked: {
+    name: 'api_key_revoked',
+    title: 'Admin API credentials rotated during the migration; two merchants\' integrations still use the old ones',
+    defaultEvents: 600,
+    noiseEventGapMs: NOISE_EVENT_GAP_MS,
+    noiseTicketGapMs: NOISE_TICKET_GAP_MS,
+    bursts: [
+      {
+        label: 'M3 ERP integration still sends the Admin API key revoked at cutover',
+        merchants: ['M3'],
+        startMin: 110,
+        durationMin: 40,
+        events: [
+          { code: 'http_401', service: 'api', perMerchant: 30 },
+          { code: 'invalid_api_key', service: 'api', perMerchant: 8 },
+        ],
+        tickets: [{ issue: 'api_auth_error', merchants: ['M3'], perMerchant: 2 }],
+        expect: {
+          cause: 'api_auth_failure',
+          note: 'M3\'s Admin API key was rotated at cutover; every call its ERP makes since is a 401 / invalid key, while the other merchants\' API calls succeed.',
+        },
+      },
+      {
+        label: 'M8 PIM connector using an access token revoked by the app reinstall',
+        merchants: ['M8'],
+        startMin: 330,
+        durationMin: 35,
+        events: [
+          { code: 'http_401', service: 'api', perMerchant: 24 },
+          { code: 'invalid_token', service: 'api', perMerchant: 6 },
+        ],
+        tickets: [{ issue: 'api_auth_error', merchants: ['M8'], perMerchant: 1 }],
+        expect: {
+          cause: 'api_auth_failure',
+          note: 'Reinstalling M8\'s PIM app on the new platform revoked its old access token; the connector keeps calling with it and gets 401 / invalid token.',
         },
       },
     ],

@@ -37,6 +37,18 @@ export const TICKET_TEXTS: Readonly<Record<string, readonly string[]>> = {
     'Our nightly catalog sync gets throttled after a few hundred calls since the migration',
     'Getting rate limited on the Admin API during the product migration script',
   ],
+  storefront_broken: [
+    'Prices show as "undefined" on every product page of the new storefront',
+    'Add to cart button does nothing on the new storefront, the browser console is full of errors',
+    'Product pages render without prices or variants since we deployed the new frontend',
+    'Our headless site shows empty collections although the products are all in the admin',
+  ],
+  api_auth_error: [
+    'Our ERP integration gets 401 Unauthorized from the Admin API since the cutover',
+    'API calls fail with "invalid API key" after the migration, nothing changed on our side',
+    'Our integration cannot log in to the Admin API anymore: the access token is rejected with 401',
+    'Since this morning every call with our private app token is refused',
+  ],
   how_to: [
     'How do I map our old discount codes to the new promotions API?',
     'Where do I configure the webhook signing secret in the new admin?',

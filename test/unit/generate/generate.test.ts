@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { generate, type GenerateOptions, type GroundTruth } from '../../../src/core/generate/generate';
 import { mulberry32 } from '../../../src/core/generate/prng';
-import { SCENARIO_NAMES, type ScenarioName } from '../../../src/core/generate/scenarios';
+import { SCENARIO_NAMES, scenarioByName, type ScenarioName } from '../../../src/core/generate/scenarios';
+import { BUILTIN_RULES } from '../../../src/core/reason/builtin-rules';
 import { CAUSES } from '../../../src/core/report/schema';
 
 interface Generated {
@@ -165,6 +166,13 @@ describe('generate: ground truth (expected.json)', () => {
       }
     });
   }
+
+  it('every cause a built-in rule diagnoses is the ground truth of some scenario, so `cosmos eval` exercises every rule', () => {
+    const planted = new Set(SCENARIO_NAMES.flatMap((name) => scenarioByName(name)!.bursts.map((b) => b.expect.cause)));
+    // normal_operation is what the healthy scenario's background noise is; it plants no incident.
+    const diagnosable = new Set(BUILTIN_RULES.filter((r) => !r.fallback && r.cause !== 'normal_operation').map((r) => r.cause));
+    assert.deepEqual([...diagnosable].filter((cause) => !planted.has(cause)), []);
+  });
 
   it('the deliberately ambiguous scenarios say so, with the reasoning written down', async () => {
     for (const scenario of ['conflicting_signals', 'low_signal_noise'] as const) {
