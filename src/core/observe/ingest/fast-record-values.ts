@@ -1,5 +1,5 @@
 import { CANONICAL_FIELDS, canonicalCode, canonicalService } from './field-aliases';
-import { parseTimestamp } from './parse-timestamp';
+import { timestampMs } from './parse-timestamp';
 import type { RecordValues } from './record-schema';
 
 /**
@@ -10,7 +10,12 @@ import type { RecordValues } from './record-schema';
  * accepts, the output equals the schema's (test/unit/observe/ingest/fast-record-values.test.ts checks it
  * property by property).
  */
-export function fastRecordValues(record: Readonly<Record<string, unknown>>, keys: FieldKeys = CANONICAL_FIELDS): RecordValues | undefined {
+export function fastRecordValues(
+  record: Readonly<Record<string, unknown>>,
+  keys: FieldKeys = CANONICAL_FIELDS,
+  /** Filled and returned instead of a new object (the caller copies what it keeps before the next call). */
+  into?: RecordValues,
+): RecordValues | undefined {
   const id = requiredText(at(record, keys, ID));
   const merchantId = requiredText(at(record, keys, MERCHANT));
   const rawCode = at(record, keys, CODE);
@@ -19,8 +24,8 @@ export function fastRecordValues(record: Readonly<Record<string, unknown>>, keys
   if (codeText === '' || isDigits(codeText)) return undefined;
   const ts = at(record, keys, TIMESTAMP);
   if (typeof ts !== 'string' && typeof ts !== 'number') return undefined;
-  const parsed = parseTimestamp(ts);
-  if (!parsed.ok) return undefined;
+  const timestamp = timestampMs(ts);
+  if (Number.isNaN(timestamp)) return undefined;
 
   const service = optionalText(at(record, keys, SERVICE));
   const text = optionalText(at(record, keys, TEXT));
@@ -33,20 +38,39 @@ export function fastRecordValues(record: Readonly<Record<string, unknown>>, keys
   const httpStatus = optionalWhole(at(record, keys, HTTP_STATUS), 100, 599);
   if (weight === BAD || httpStatus === BAD) return undefined;
 
-  return {
-    id,
-    merchantId,
-    code: cached(codeCache, codeText, canonicalCode),
-    service: service === undefined ? undefined : cached(serviceCache, service, canonicalService),
-    timestamp: parsed.ms,
-    text,
-    subject,
-    severity: severity === undefined ? undefined : cached(codeCache, severity, canonicalCode),
-    migrationStage: migrationStage === undefined ? undefined : cached(codeCache, migrationStage, canonicalCode),
-    endpoint,
-    weight,
-    httpStatus,
-  };
+  const code = cached(codeCache, codeText, canonicalCode);
+  const canonicalServiceName = service === undefined ? undefined : cached(serviceCache, service, canonicalService);
+  const severityCode = severity === undefined ? undefined : cached(codeCache, severity, canonicalCode);
+  const stageCode = migrationStage === undefined ? undefined : cached(codeCache, migrationStage, canonicalCode);
+  if (into === undefined) {
+    return {
+      id,
+      merchantId,
+      code,
+      service: canonicalServiceName,
+      timestamp,
+      text,
+      subject,
+      severity: severityCode,
+      migrationStage: stageCode,
+      endpoint,
+      weight,
+      httpStatus,
+    };
+  }
+  into.id = id;
+  into.merchantId = merchantId;
+  into.code = code;
+  into.service = canonicalServiceName;
+  into.timestamp = timestamp;
+  into.text = text;
+  into.subject = subject;
+  into.severity = severityCode;
+  into.migrationStage = stageCode;
+  into.endpoint = endpoint;
+  into.weight = weight;
+  into.httpStatus = httpStatus;
+  return into;
 }
 
 /**

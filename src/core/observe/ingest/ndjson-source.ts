@@ -5,7 +5,7 @@ import type { IngestBatch, SourceKindName } from './ingest-batch';
 import type { NdjsonLine } from './ndjson-splitter';
 import { NdjsonTailer, type TailerCursor, type TailLine } from './ndjson-tailer';
 import { RecordNormaliser, type FieldMapping } from './normalise-record';
-import { readRecord } from './read-record';
+import { readRecordInto } from './read-record';
 import type { SourceFile } from './source-file';
 import { RECORDS_PER_SLICE, yieldNow } from './yield-now';
 
@@ -90,9 +90,7 @@ export class NdjsonSource implements SourceFile {
   }
 
   private take(line: NdjsonLine, batch: IngestBatch, prefix: string): void {
-    const result = readRecord(this.file, line, this.normaliser, prefix);
-    if (result.record) batch.records.push(result.record);
-    else batch.invalid.push(result.invalid);
+    readRecordInto(batch, this.file, line, this.normaliser, prefix);
   }
 }
 

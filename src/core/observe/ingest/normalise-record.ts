@@ -34,6 +34,8 @@ export class RecordNormaliser {
   private readonly defaultService: string;
   /** Most recently used first. */
   private readonly plans: KeyPlan[] = [];
+  /** The fast path's values, overwritten per record (read() is synchronous and never re-entered). */
+  private readonly scratch = emptyValues();
   // Scratch space reused across records (normalise() is synchronous and never re-entered): less garbage per record.
   private readonly bestKey: (string | undefined)[] = new Array(CANONICAL_FIELDS.length);
   private readonly bestRank: number[] = new Array(CANONICAL_FIELDS.length);
@@ -60,8 +62,14 @@ export class RecordNormaliser {
   }
 
   normalise(raw: unknown, location: SourceLocation): NormaliseResult {
+    const out = this.read(raw, location);
+    return typeof out === 'string' ? { ok: false, message: out } : { ok: true, record: out };
+  }
+
+  /** normalise() without the result wrapper (the ingestion hot path): the record, or what is wrong with it. */
+  read(raw: unknown, location: SourceLocation): SignalRecord | string {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      return { ok: false, message: `record is not an object (found ${describeType(raw)})` };
+      return `record is not an object (found ${describeType(raw)})`;
     }
     const record = raw as Record<string, unknown>;
     const keys = Object.keys(record);
@@ -69,14 +77,14 @@ export class RecordNormaliser {
     // once per shape and reused while no chosen value is a null that another alias could replace.
     const plan = this.planFor(keys);
     if (plan !== undefined && !plan.defaults && !nullWithAlternative(record, plan)) {
-      const v = fastRecordValues(record, plan.fieldKeys);
-      if (v !== undefined) return { ok: true, record: this.toRecord(v, location, record, plan.extraKeys) };
+      const v = fastRecordValues(record, plan.fieldKeys, this.scratch);
+      if (v !== undefined) return this.toRecord(v, location, record, plan.extraKeys);
     }
-    return this.normaliseSlowly(record, keys, location);
+    return this.readSlowly(record, keys, location);
   }
 
   /** Resolves field names for this record alone (nulls, defaults, unusual values), then the schema decides. */
-  private normaliseSlowly(record: Record<string, unknown>, keys: readonly string[], location: SourceLocation): NormaliseResult {
+  private readSlowly(record: Record<string, unknown>, keys: readonly string[], location: SourceLocation): SignalRecord | string {
     const { bestKey, bestRank, bestIsNull } = this;
     bestKey.fill(undefined);
 
@@ -109,10 +117,10 @@ export class RecordNormaliser {
     let v = fastRecordValues(values);
     if (v === undefined) {
       const parsed = RecordValuesSchema.safeParse(values);
-      if (!parsed.success) return { ok: false, message: this.describe(parsed.error.issues, this.rawKeys()) };
+      if (!parsed.success) return this.describe(parsed.error.issues, this.rawKeys());
       v = parsed.data;
     }
-    return { ok: true, record: this.toRecord(v, location, record, keys.filter((key) => !bestKey.includes(key))) };
+    return this.toRecord(v, location, record, keys.filter((key) => !bestKey.includes(key)));
   }
 
   private toRecord(v: RecordValues, location: SourceLocation, record: Record<string, unknown>, extraKeys: readonly string[]): SignalRecord {
@@ -203,6 +211,23 @@ export class RecordNormaliser {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const FIELD_COUNT = CANONICAL_FIELDS.length;
+
+function emptyValues(): RecordValues {
+  return {
+    id: '',
+    merchantId: '',
+    code: '',
+    service: undefined,
+    timestamp: 0,
+    text: undefined,
+    subject: undefined,
+    severity: undefined,
+    migrationStage: undefined,
+    endpoint: undefined,
+    weight: undefined,
+    httpStatus: undefined,
+  };
+}
 /** Shapes remembered per normaliser, and the widest record worth a plan (wider ones are resolved one by one). */
 const MAX_PLANS = 8;
 const MAX_PLAN_KEYS = 64;
@@ -255,10 +280,19 @@ function missingMessage(field: CanonicalField, kind: SignalKind, mapping: FieldM
   return `missing \`${primary}\`${also}`;
 }
 
+/** `http_502` → 502. Codes repeat endlessly: each distinct one is matched once (bounded). */
 function httpStatusFromCode(code: string): number | undefined {
-  const m = /^http_(\d{3})$/.exec(code);
-  return m ? Number(m[1]) : undefined;
+  let status = statusOfCode.get(code);
+  if (status === undefined) {
+    const m = /^http_(\d{3})$/.exec(code);
+    status = m ? Number(m[1]) : -1;
+    if (statusOfCode.size >= 10_000) statusOfCode.clear();
+    statusOfCode.set(code, status);
+  }
+  return status === -1 ? undefined : status;
 }
+
+const statusOfCode = new Map<string, number>();
 
 /**
  * Unknown fields, kept verbatim. The copy has no prototype, so a `__proto__` or `constructor` key in the data is a

@@ -26,6 +26,17 @@ export function parseTimestamp(value: string | number): TimestampResult {
   return parseTimestampText(text);
 }
 
+/** parseTimestamp() without the result object (the ingestion hot path): epoch ms, or NaN when not a date. */
+export function timestampMs(value: string | number): number {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    const ms = plainIsoMs(text);
+    if (ms !== undefined) return ms >= 0 && ms <= MAX_MS ? ms : Number.NaN;
+  }
+  const parsed = parseTimestamp(value);
+  return parsed.ok ? parsed.ms : Number.NaN;
+}
+
 /** Every accepted text form (trimmed text); parseTimestamp() reads the most common one by hand first. */
 export function parseTimestampText(text: string): TimestampResult {
   if (/^-?\d+(?:\.\d+)?$/.test(text)) return fromEpoch(Number(text));

@@ -23,7 +23,6 @@ export type PositionOf = (offset: number) => TextPosition;
  * One record from its text: JSON.parse, then validation. A syntax error points at the offending character;
  * a validation error at the record's first character, as in "tickets.json:14:3 — `timestamp` is not a date".
  * `syntaxPrefix` qualifies syntax errors only (a last line cut short by a writer is not "bad JSON" to the user).
- * Hot path of ingestion: the caller's line object is read as is (no wrapper, no closure per record).
  */
 export function readRecord(
   file: string,
@@ -32,6 +31,30 @@ export function readRecord(
   syntaxPrefix = '',
   positionOf?: PositionOf,
 ): ReadResult {
+  const out = recordOrProblem(file, source, normaliser, syntaxPrefix, positionOf);
+  return isProblem(out) ? { invalid: out } : { record: out };
+}
+
+/** readRecord() for the hot path: the record (or the problem) goes straight into the batch, nothing else is built. */
+export function readRecordInto(
+  batch: { readonly records: SignalRecord[]; readonly invalid: InvalidRecord[] },
+  file: string,
+  source: RecordText,
+  normaliser: RecordNormaliser,
+  syntaxPrefix = '',
+): void {
+  const out = recordOrProblem(file, source, normaliser, syntaxPrefix, undefined);
+  if (isProblem(out)) batch.invalid.push(out);
+  else batch.records.push(out);
+}
+
+function recordOrProblem(
+  file: string,
+  source: RecordText,
+  normaliser: RecordNormaliser,
+  syntaxPrefix: string,
+  positionOf: PositionOf | undefined,
+): SignalRecord | InvalidRecord {
   let raw: unknown;
   try {
     raw = JSON.parse(source.text);
@@ -39,10 +62,14 @@ export function readRecord(
     const problem = describeJsonError(error, source.text);
     const at =
       problem.offset === undefined ? source : positionOf ? positionOf(problem.offset) : { line: source.line, column: problem.offset + 1 };
-    return { invalid: { file, line: at.line, column: at.column, message: syntaxPrefix + problem.message } };
+    return { file, line: at.line, column: at.column, message: syntaxPrefix + problem.message };
   }
   const location = { file, line: source.line, column: source.column };
-  const result = normaliser.normalise(raw, location);
-  if (result.ok) return result;
-  return { invalid: { ...location, message: result.message } };
+  const result = normaliser.read(raw, location);
+  return typeof result === 'string' ? { ...location, message: result } : result;
+}
+
+/** A SignalRecord never has a `message`; an InvalidRecord always has one. */
+function isProblem(r: SignalRecord | InvalidRecord): r is InvalidRecord {
+  return (r as Partial<InvalidRecord>).message !== undefined;
 }
