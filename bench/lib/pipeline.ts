@@ -53,6 +53,7 @@ export class Pipeline {
     let taken = 0;
     let t0 = performance.now();
     await this.set.discover();
+    this.observer.noteSources(this.set.summaries());
     for (let more = true; more; ) {
       const batch = await this.set.poll({ final, maxBytesPerFile: BACKLOG_SLICE_BYTES });
       more = batch.more === true;

@@ -268,6 +268,7 @@ export class Agent implements AgentApi {
     for (const s of this.sourceSets) {
       const found = await s.set.discover();
       for (const f of found) this.log('info', `source found: ${this.labelled(s.label, f)}`);
+      if (found.length > 0) this.observer.noteSources(s.set.summaries());
       // Large backlogs are taken in slices (bounded memory per batch), yielding between them so a host
       // such as the VS Code extension stays responsive.
       let more = true;

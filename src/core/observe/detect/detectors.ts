@@ -82,18 +82,22 @@ interface History {
   readonly meanMerchants: number;
 }
 
-/** Mean and standard deviation of the signature's count over the windows before w (missing windows count 0). */
+/**
+ * Mean and standard deviation of the signature's count over the windows before w (missing windows count 0), back to
+ * the start of the data or the last window forgotten, whichever is later. Never cut by the current horizon: a whole
+ * history read in one batch must see the same baselines as the same history read a slice at a time.
+ */
 function historyOf(store: WindowStore, sig: Signature, w: number, s: DetectorSettings): History | null {
   const W = s.windowMs;
   const first = store.windowStart(store.firstTs);
-  const horizon = store.horizon();
+  const forgotten = store.droppedThrough;
   let slots = 0;
   let sum = 0;
   let sumSq = 0;
   let merchants = 0;
   for (let j = 1; j <= s.baselineWindows; j++) {
     const v = w - j * W;
-    if (v < first || v < horizon) break;
+    if (v < first || v <= forgotten) break;
     const sw = store.windows.get(v)?.sigs.get(sig);
     const x = sw?.total ?? 0;
     slots++;
@@ -108,6 +112,11 @@ function historyOf(store: WindowStore, sig: Signature, w: number, s: DetectorSet
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** How far a count stands above the baseline, in standard deviations (at least √mean, as for Poisson counts, and 1). */
+function spikeZ(count: number, h: History): number {
+  return (count - h.mean) / Math.max(h.sd, Math.sqrt(h.mean), 1);
+}
 
 function sortedCells(sw: SigWindow): Cell[] {
   return [...sw.cells.values()].sort((a, b) => naturalCompare(a.merchant, b.merchant));
@@ -165,7 +174,7 @@ function examineEventSig(store: WindowStore, sw: SigWindow, w: number, s: Detect
   const history = historyOf(store, sig, w, s);
   let spike: SigFindings['spike'] = null;
   if (history && sw.total >= s.repeatThreshold) {
-    const z = (sw.total - history.mean) / Math.max(history.sd, Math.sqrt(history.mean), 1);
+    const z = spikeZ(sw.total, history);
     if (z >= s.spikeZ) spike = { history, z };
   }
   // A merchant counts towards spread with at least two occurrences (one for failed checkouts): one stray error
@@ -297,9 +306,21 @@ export function detectEventWindow(
         note(group, f, [c.merchant]);
       }
       if (f.spike) {
+        // Not spread, so the spike belongs to the merchants it is concentrated at: those whose own count alone is a
+        // spike against the signature's usual total. A jump made of one stray error at each of five merchants is
+        // background noise (over a long history it happens every few days by chance), not five merchant incidents.
+        const h = f.spike.history;
         for (const c of f.cells) {
+          const zc = spikeZ(c.weight, h);
+          if (zc < s.spikeZ) continue;
           const group = merchantGroup(c.merchant, sig.family);
-          push(group, anomaly('spike', sig, allMerchants, f.spike.history.mean, total, s.spikeZ, w, end, spikeText()), true, [c]);
+          push(
+            group,
+            anomaly('spike', sig, allMerchants, h.mean, total, s.spikeZ, w, end,
+              `${spikeText()}; ${fmtNumber(c.weight)} at ${c.merchant} alone (z = ${fmtNumber(round2(zc))})`),
+            true,
+            [c],
+          );
           if (!groups.some((g) => g.id === group.id)) groups.push(group);
           note(group, f, [c.merchant]);
         }

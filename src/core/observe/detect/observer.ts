@@ -108,9 +108,18 @@ export class Observer {
     }
   }
 
+  /**
+   * Tells the observer which sources exist before their records arrive. A tickets source, even an empty one, makes
+   * a merchant's silence meaningful (silent_failure): windows settled while a long backlog is still being added
+   * must know that as well as windows evaluated later, so call this after discovery, before add().
+   */
+  noteSources(sources: readonly SourceSummary[]): void {
+    if (sources.some((s) => s.kind === 'tickets')) this.ticketSourceSeen = true;
+  }
+
   /** All incidents known so far (open and quiet), by id number. */
   evaluate(ctx: ObservationContext): ObservedIncident[] {
-    if (ctx.sources.some((s) => s.kind === 'tickets')) this.ticketSourceSeen = true;
+    this.noteSources(ctx.sources);
     this.process();
     const latestTs = Number.isFinite(this.store.latestTs) ? this.store.latestTs : 0;
     const viewCtx = {

@@ -89,6 +89,12 @@ export class WindowStore {
   ticketRecords = 0;
   eventRecords = 0;
   lateRecords = 0;
+  /**
+   * Start of the newest window dropped so far. Baselines read back only to here: a window after it that is missing
+   * had no records (counts 0), one at or before it is forgotten. Not the horizon: a window is evaluated with the
+   * history it had when it was filled, whether the records behind it arrived in one batch or in many.
+   */
+  droppedThrough = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly windowMs: number,
@@ -210,6 +216,7 @@ export class WindowStore {
   }
 
   drop(start: number): void {
+    if (start > this.droppedThrough) this.droppedThrough = start;
     this.windows.delete(start);
     this.dirty.delete(start);
   }
@@ -248,6 +255,7 @@ export class WindowStore {
       ticketRecords: this.ticketRecords,
       eventRecords: this.eventRecords,
       lateRecords: this.lateRecords,
+      droppedThrough: finite(this.droppedThrough),
       dirty: [...this.dirty],
       sigs,
       windows,
@@ -262,6 +270,8 @@ export class WindowStore {
     store.ticketRecords = s.ticketRecords;
     store.eventRecords = s.eventRecords;
     store.lateRecords = s.lateRecords;
+    // Snapshots written before droppedThrough existed held only windows at or after the horizon.
+    store.droppedThrough = s.droppedThrough ?? (s.droppedThrough === null ? Number.NEGATIVE_INFINITY : store.horizon() - store.windowMs);
     const sigs = s.sigs.map(([kind, code, service, firstTs]) => {
       const sig = makeSignature(kind, code, service, firstTs ?? Number.POSITIVE_INFINITY);
       if (kind === 'event') {
@@ -404,6 +414,8 @@ export interface WindowStoreSnapshot {
   ticketRecords: number;
   eventRecords: number;
   lateRecords: number;
+  /** Absent in snapshots from before it was kept. */
+  droppedThrough?: number | null;
   dirty: number[];
   sigs: SignatureSnapshot[];
   windows: WindowSnapshot[];

@@ -15,8 +15,10 @@ function ctx(records: number, opts: { tickets?: boolean; invalid?: number } = {}
 
 function observe(records: readonly SignalRecord[], opts: { config?: CosmosConfigInput; tickets?: boolean; invalid?: number } = {}): ObservedIncident[] {
   const o = new Observer(makeConfig(opts.config));
+  const context = ctx(records.length, opts);
+  o.noteSources(context.sources); // as the Agent does after discovery
   o.add(records);
-  return o.evaluate(ctx(records.length, opts));
+  return o.evaluate(context);
 }
 
 function only(incidents: readonly ObservedIncident[]): ObservedIncident {
@@ -118,6 +120,50 @@ describe('Observer', () => {
       assert.equal(a.threshold, 3);
       assert.match(a.explanation, /8 occurrences of http_503@api .* baseline of 1 ± 0 per window over the previous 12 windows: z = 7 ≥ 3/);
       assert.ok(!incidents.some((i) => i.anomalies.some((x) => x.detector === 'threshold')), 'no threshold anomaly');
+    });
+
+    it('opens no incident for a jump made of one stray error at each of several merchants', () => {
+      const f = new SignalFactory();
+      // A quiet baseline of one http_404 per window, then six in one window at six merchants (one each): the total
+      // is a z ≥ 3 jump, but no merchant has a spike of its own and none has two, so it is background noise.
+      const history = Array.from({ length: 12 }, (_, i) => f.event({ merchant: `M${(i % 6) + 1}`, code: 'http_404', time: at(i * 10 + 1) }));
+      const diffuse = Array.from({ length: 6 }, (_, i) => f.event({ merchant: `M${i + 1}`, code: 'http_404', time: at(121 + i) }));
+      assert.deepEqual(observe(byTime([...history, ...diffuse])), []);
+    });
+
+    it('finds the same spikes whether days of history arrive in one batch or a slice at a time', () => {
+      const f = new SignalFactory();
+      // Five days of one http_503 per window, with a spike on the first day: far older than the two days of
+      // windows kept at the end, so a baseline cut at the retention horizon would hide it from a one-batch read.
+      const windows = 5 * 24 * 6;
+      const background = Array.from({ length: windows }, (_, i) => f.event({ merchant: i % 2 ? 'M3' : 'M4', code: 'http_503', time: at(i * 10 + 1) }));
+      const burst = [
+        ...f.eventSeries({ merchant: 'M1', code: 'http_503', count: 4, from: at(301) }),
+        ...f.eventSeries({ merchant: 'M2', code: 'http_503', count: 4, from: at(302) }),
+      ];
+      const records = byTime([...background, ...burst]);
+      const whole = observe(records);
+      assert.deepEqual(whole.map((i) => i.merchants), [['M1'], ['M2']], 'one incident per merchant');
+      for (const incident of whole) assert.equal(anomaly(incident, 'spike').windowStart, at(300));
+
+      // Which merchant's incident is numbered first, and which records are sampled as evidence, follow arrival
+      // order; what was found, where and how much does not.
+      const findings = (incidents: readonly ObservedIncident[]): string[] =>
+        incidents
+          .map((i) => {
+            const anomalies = i.anomalies.map((a) => `${a.detector} ${a.signature} @${a.windowStart} ${a.observed} [${a.merchants.join(',')}]`);
+            return `${i.scope} ${i.merchants.join(',')} events=${i.features.eventCount}: ${anomalies.sort().join('; ')}`;
+          })
+          .sort();
+      for (const slice of [1, 7, 100]) {
+        const o = new Observer(makeConfig());
+        let sliced: ObservedIncident[] = [];
+        for (let i = 0; i < records.length; i += slice) {
+          o.add(records.slice(i, i + slice));
+          sliced = o.evaluate(ctx(Math.min(i + slice, records.length)));
+        }
+        assert.deepEqual(findings(sliced), findings(whole), `${slice} record(s) per batch`);
+      }
     });
 
     it('stays silent without a baseline (fewer than 3 windows of history)', () => {

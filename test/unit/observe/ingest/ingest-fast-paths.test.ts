@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { nodeFileAccess } from '../../../../src/adapters/node/node-file-access';
 import { makeConfig } from '../../../../src/core/config/config';
-import { Observer } from '../../../../src/core/observe/detect/observer';
+import { generate } from '../../../../src/core/generate/generate';
+import { Observer, type ObservedIncident } from '../../../../src/core/observe/detect/observer';
 import { NdjsonSplitter, type SplitOutput } from '../../../../src/core/observe/ingest/ndjson-splitter';
 import { RecordNormaliser } from '../../../../src/core/observe/ingest/normalise-record';
 import { parseTimestamp, parseTimestampText } from '../../../../src/core/observe/ingest/parse-timestamp';
@@ -166,6 +167,50 @@ describe('budgeted polls merge the files by event time', () => {
       assert.equal(ids.size, taken, 'no record twice');
       assert.equal(observer.stats().lateRecords, 0, 'no record arrived behind the horizon');
       await set.dispose();
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('the incidents do not depend on how a backlog is sliced', () => {
+  it('weeks of generated noise with planted incidents give the same findings read whole or 16 KB at a time', async function () {
+    this.timeout(60_000);
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      // 30,000 events one every 135 s: about 47 days, far longer than the two days of windows the observer keeps,
+      // so most windows are settled while later slices are still arriving.
+      const out = { events: '', tickets: '' };
+      const truth = await generate(
+        { scenario: 'sample_day', seed: 3, events: 30_000, format: 'ndjson' },
+        { events: { write: (s) => void (out.events += s) }, tickets: { write: (s) => void (out.tickets += s) } },
+      );
+      await writeFile(path.join(dir, 'events.ndjson'), out.events);
+      await writeFile(path.join(dir, 'tickets.ndjson'), out.tickets);
+
+      const findings = async (sliceBytes: number): Promise<string[]> => {
+        const config = makeConfig();
+        const set = new SourceSet({ root: dir, files: nodeFileAccess, config, chunkBytes: Math.min(sliceBytes, 1 << 20) });
+        const observer = new Observer(config);
+        await set.discover();
+        observer.noteSources(set.summaries());
+        let incidents: ObservedIncident[] = [];
+        for (let more = true; more; ) {
+          const batch = await set.poll({ final: true, maxBytesPerFile: sliceBytes });
+          more = batch.more === true;
+          observer.add(batch.records);
+          incidents = observer.evaluate({ sources: set.summaries(), invalid: 0, totalRecords: 0 });
+        }
+        await set.dispose();
+        return incidents
+          .map((i) => `${i.scope} ${i.merchants.join(',')}: ${[...new Set(i.anomalies.map((a) => `${a.detector} ${a.signature}`))].sort().join('; ')}`)
+          .sort();
+      };
+      const whole = await findings(Number.POSITIVE_INFINITY);
+      // Background noise opens nothing: one incident per planted one.
+      assert.equal(whole.length, truth.incidents.length, whole.join('\n'));
+      assert.deepEqual(await findings(16 * 1024), whole);
+      assert.deepEqual(await findings(1 << 20), whole);
     } finally {
       await cleanup();
     }
