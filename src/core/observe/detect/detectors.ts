@@ -122,6 +122,12 @@ function sortedCells(sw: SigWindow): Cell[] {
   return [...sw.cells.values()].sort((a, b) => naturalCompare(a.merchant, b.merchant));
 }
 
+function hasTickets(store: WindowStore, w: number): boolean {
+  const win = store.windows.get(w);
+  if (win) for (const sw of win.sigs.values()) if (sw.sig.kind === 'ticket') return true;
+  return false;
+}
+
 function sortedSigs(store: WindowStore, w: number, kind: 'event' | 'ticket'): SigWindow[] {
   const win = store.windows.get(w);
   if (!win) return [];
@@ -204,19 +210,40 @@ export function detectEventWindow(
   s: DetectorSettings,
   totals: MerchantTotals,
   ticketSourceKnown: boolean,
-): Candidate[] {
-  const W = s.windowMs;
-  const end = w + W;
-  // Formatted only when an anomaly is written: most windows of a long history have none.
-  let spanText: string | undefined;
-  const spanOf = (): string => (spanText ??= fmtWindow(w, end));
-  const findings: SigFindings[] = [];
-  for (const sw of sortedSigs(store, w, 'event')) {
+): readonly Candidate[] {
+  const win = store.windows.get(w);
+  if (win === undefined) return NO_CANDIDATES;
+  let findings: SigFindings[] | undefined;
+  for (const sw of win.sigs.values()) {
+    if (sw.sig.kind !== 'event' || !sw.sig.error) continue;
     // Below every opening threshold and not a new code, a signature can neither open nor annotate anything:
     // skip sorting its cells and reading its history (most windows of a long, quiet history are like this).
     if (sw.total < (sw.sig.checkout ? 1 : s.repeatThreshold) && !isNewCode(store, sw.sig.code, w, s)) continue;
-    findings.push(examineEventSig(store, sw, w, s));
+    (findings ??= []).push(examineEventSig(store, sw, w, s));
   }
+  // Nothing to report: return before building the closures below, so a quiet window costs one pass over its
+  // signatures and no allocation.
+  if (findings === undefined) return NO_CANDIDATES;
+  findings.sort((a, b) => (a.sw.sig.key < b.sw.sig.key ? -1 : a.sw.sig.key > b.sw.sig.key ? 1 : 0));
+  return eventCandidates(store, w, s, totals, ticketSourceKnown, findings);
+}
+
+/** Shared by every quiet window; callers only read candidate lists. */
+const NO_CANDIDATES: readonly Candidate[] = Object.freeze([]);
+
+function eventCandidates(
+  store: WindowStore,
+  w: number,
+  s: DetectorSettings,
+  totals: MerchantTotals,
+  ticketSourceKnown: boolean,
+  findings: readonly SigFindings[],
+): Candidate[] {
+  const W = s.windowMs;
+  const end = w + W;
+  // Formatted only when an anomaly is written.
+  let spanText: string | undefined;
+  const spanOf = (): string => (spanText ??= fmtWindow(w, end));
 
   const crossing = findings.filter((f) => f.spread);
   const crossMerchants = new Set<string>();
@@ -364,7 +391,8 @@ export function detectEventWindow(
 }
 
 /** Ticket detectors for window w: surges of one issue, and tickets from merchants with no errors around them. */
-export function detectTicketWindow(store: WindowStore, w: number, s: DetectorSettings, totals: MerchantTotals): Candidate[] {
+export function detectTicketWindow(store: WindowStore, w: number, s: DetectorSettings, totals: MerchantTotals): readonly Candidate[] {
+  if (!hasTickets(store, w)) return NO_CANDIDATES;
   const W = s.windowMs;
   const end = w + W;
   const out: Candidate[] = [];
