@@ -128,11 +128,11 @@ function hasTickets(store: WindowStore, w: number): boolean {
   return false;
 }
 
-function sortedSigs(store: WindowStore, w: number, kind: 'event' | 'ticket'): SigWindow[] {
+function sortedTicketSigs(store: WindowStore, w: number): SigWindow[] {
   const win = store.windows.get(w);
   if (!win) return [];
   const out: SigWindow[] = [];
-  for (const sw of win.sigs.values()) if (sw.sig.kind === kind && (kind === 'ticket' || sw.sig.error)) out.push(sw);
+  for (const sw of win.sigs.values()) if (sw.sig.kind === 'ticket') out.push(sw);
   return out.sort((a, b) => (a.sig.key < b.sig.key ? -1 : a.sig.key > b.sig.key ? 1 : 0));
 }
 
@@ -396,7 +396,7 @@ export function detectTicketWindow(store: WindowStore, w: number, s: DetectorSet
   const W = s.windowMs;
   const end = w + W;
   const out: Candidate[] = [];
-  for (const sw of sortedSigs(store, w, 'ticket')) {
+  for (const sw of sortedTicketSigs(store, w)) {
     const sig = sw.sig;
     // Feature requests, billing and account questions are support work, not incidents.
     if (sig.family === 'request') continue;
