@@ -15,8 +15,11 @@ import { MemFiles } from './mem-files';
  */
 const AREA = 'inputs';
 
-/** Largest instant a JavaScript Date can hold: a timestamp beyond it is not a date (toISOString throws). */
-const MAX_DATE_MS = 8.64e15;
+/**
+ * Latest instant accepted as a date: the end of year 9999 (an epoch number past it is not a timestamp, see
+ * parse-timestamp.ts). Well inside what a JavaScript Date can hold (8.64e15 ms), so toISOString never throws.
+ */
+const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 type Field =
   | 'id'
@@ -200,7 +203,7 @@ function verdictFor(field: Field, v: unknown, shadowed: boolean): Verdict {
     if (!scalar) return 'reject';
     if (typeof v === 'string' && v.trim() === '') return 'reject';
     if (field !== 'timestamp') return 'accept';
-    if (typeof v === 'number') return v < 0 ? 'reject' : Math.abs(epochMs(v)) > MAX_DATE_MS ? 'reject' : 'accept';
+    if (typeof v === 'number') return v < 0 ? 'reject' : Math.floor(epochMs(v)) > MAX_DATE_MS ? 'reject' : 'accept';
     if (!/\d/.test(v as string)) return 'reject';
     return 'either';
   }
