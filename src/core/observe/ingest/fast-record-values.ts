@@ -42,35 +42,21 @@ export function fastRecordValues(
   const canonicalServiceName = service === undefined ? undefined : cached(serviceCache, service, canonicalService);
   const severityCode = severity === undefined ? undefined : cached(codeCache, severity, canonicalCode);
   const stageCode = migrationStage === undefined ? undefined : cached(codeCache, migrationStage, canonicalCode);
-  if (into === undefined) {
-    return {
-      id,
-      merchantId,
-      code,
-      service: canonicalServiceName,
-      timestamp,
-      text,
-      subject,
-      severity: severityCode,
-      migrationStage: stageCode,
-      endpoint,
-      weight,
-      httpStatus,
-    };
-  }
-  into.id = id;
-  into.merchantId = merchantId;
-  into.code = code;
-  into.service = canonicalServiceName;
-  into.timestamp = timestamp;
-  into.text = text;
-  into.subject = subject;
-  into.severity = severityCode;
-  into.migrationStage = stageCode;
-  into.endpoint = endpoint;
-  into.weight = weight;
-  into.httpStatus = httpStatus;
-  return into;
+  // A new object gets the properties in the same order as a filled one, so both share one hidden class.
+  const out = into ?? ({} as RecordValues);
+  out.id = id;
+  out.merchantId = merchantId;
+  out.code = code;
+  out.service = canonicalServiceName;
+  out.timestamp = timestamp;
+  out.text = text;
+  out.subject = subject;
+  out.severity = severityCode;
+  out.migrationStage = stageCode;
+  out.endpoint = endpoint;
+  out.weight = weight;
+  out.httpStatus = httpStatus;
+  return out;
 }
 
 /**
