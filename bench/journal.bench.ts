@@ -54,7 +54,7 @@ export const journalBench: Benchmark = {
     const compare = async (sync: 'fdatasync' | 'none'): Promise<{ small: number[]; big: number[]; ratios: number[] }> => {
       const small = await FileJournal.open(files.small, { sync });
       const big = await FileJournal.open(files.big, { sync });
-      // Without sync an append is ~0.05–0.1 ms: 100 of them are one GC pause away from a 1.3× outlier, so that
+      // Without sync an append is ~0.05–0.1 ms: 100 of them are one pause of the machine away from a 1.3× outlier, so that
       // side takes 1,000 appends per run and 11 runs (about a second in all).
       const n = sync === 'none' ? PER_RUN_NO_SYNC : PER_RUN;
       const r = await interleave(sync === 'none' ? runsNoSync : runs, 1, perAppend(small, n), perAppend(big, n));

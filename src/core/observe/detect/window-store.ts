@@ -270,8 +270,12 @@ export class WindowStore {
     store.ticketRecords = s.ticketRecords;
     store.eventRecords = s.eventRecords;
     store.lateRecords = s.lateRecords;
-    // Snapshots written before droppedThrough existed held only windows at or after the horizon.
-    store.droppedThrough = s.droppedThrough ?? (s.droppedThrough === null ? Number.NEGATIVE_INFINITY : store.horizon() - store.windowMs);
+    if (s.droppedThrough === undefined) {
+      // A snapshot from before droppedThrough was kept: it held only windows at or after the horizon.
+      store.droppedThrough = store.horizon() - store.windowMs;
+    } else {
+      store.droppedThrough = s.droppedThrough ?? Number.NEGATIVE_INFINITY;
+    }
     const sigs = s.sigs.map(([kind, code, service, firstTs]) => {
       const sig = makeSignature(kind, code, service, firstTs ?? Number.POSITIVE_INFINITY);
       if (kind === 'event') {

@@ -1,4 +1,5 @@
 import { CANONICAL_FIELDS, canonicalCode, canonicalService } from './field-aliases';
+import { cachedBy } from './bounded-cache';
 import { timestampMs } from './parse-timestamp';
 import type { RecordValues } from './record-schema';
 
@@ -13,7 +14,8 @@ import type { RecordValues } from './record-schema';
 export function fastRecordValues(
   record: Readonly<Record<string, unknown>>,
   keys: FieldKeys = CANONICAL_FIELDS,
-  /** Filled and returned instead of a new object (the caller copies what it keeps before the next call). */
+  /** A values object this function returned before: filled again and returned instead of a new one (the caller
+   * copies what it keeps before the next call). */
   into?: RecordValues,
 ): RecordValues | undefined {
   const id = requiredText(at(record, keys, ID));
@@ -38,11 +40,10 @@ export function fastRecordValues(
   const httpStatus = optionalWhole(at(record, keys, HTTP_STATUS), 100, 599);
   if (weight === BAD || httpStatus === BAD) return undefined;
 
-  const code = cached(codeCache, codeText, canonicalCode);
-  const canonicalServiceName = service === undefined ? undefined : cached(serviceCache, service, canonicalService);
-  const severityCode = severity === undefined ? undefined : cached(codeCache, severity, canonicalCode);
-  const stageCode = migrationStage === undefined ? undefined : cached(codeCache, migrationStage, canonicalCode);
-  // A new object gets the properties in the same order as a filled one, so both share one hidden class.
+  const code = cachedBy(codeCache, codeText, canonicalCode);
+  const canonicalServiceName = service === undefined ? undefined : cachedBy(serviceCache, service, canonicalService);
+  const severityCode = severity === undefined ? undefined : cachedBy(codeCache, severity, canonicalCode);
+  const stageCode = migrationStage === undefined ? undefined : cachedBy(codeCache, migrationStage, canonicalCode);
   const out = into ?? ({} as RecordValues);
   out.id = id;
   out.merchantId = merchantId;
@@ -113,17 +114,5 @@ function isDigits(text: string): boolean {
   return true;
 }
 
-/** Codes and services repeat endlessly: canonicalise each distinct spelling once (bounded). */
-const CACHE_LIMIT = 10_000;
 const codeCache = new Map<string, string>();
 const serviceCache = new Map<string, string>();
-
-function cached(cache: Map<string, string>, key: string, compute: (s: string) => string): string {
-  let out = cache.get(key);
-  if (out === undefined) {
-    out = compute(key);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, out);
-  }
-  return out;
-}

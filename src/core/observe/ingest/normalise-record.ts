@@ -7,6 +7,7 @@ import {
   DEFAULT_TICKET_SERVICE,
   type CanonicalField,
 } from './field-aliases';
+import { cachedBy } from './bounded-cache';
 import { fastRecordValues } from './fast-record-values';
 import { MISSING, RecordValuesSchema, type RecordValues } from './record-schema';
 
@@ -34,8 +35,8 @@ export class RecordNormaliser {
   private readonly defaultService: string;
   /** Most recently used first. */
   private readonly plans: KeyPlan[] = [];
-  /** The fast path's values, overwritten per record (read() is synchronous and never re-entered). */
-  private readonly scratch = emptyValues();
+  /** The fast path's values object, filled again for every record (read() is synchronous and never re-entered). */
+  private scratch: RecordValues | undefined;
   // Scratch space reused across records (normalise() is synchronous and never re-entered): less garbage per record.
   private readonly bestKey: (string | undefined)[] = new Array(CANONICAL_FIELDS.length);
   private readonly bestRank: number[] = new Array(CANONICAL_FIELDS.length);
@@ -78,7 +79,10 @@ export class RecordNormaliser {
     const plan = this.planFor(keys);
     if (plan !== undefined && !plan.defaults && !nullWithAlternative(record, plan)) {
       const v = fastRecordValues(record, plan.fieldKeys, this.scratch);
-      if (v !== undefined) return this.toRecord(v, location, record, plan.extraKeys);
+      if (v !== undefined) {
+        this.scratch = v;
+        return this.toRecord(v, location, record, plan.extraKeys);
+      }
     }
     return this.readSlowly(record, keys, location);
   }
@@ -212,22 +216,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const FIELD_COUNT = CANONICAL_FIELDS.length;
 
-function emptyValues(): RecordValues {
-  return {
-    id: '',
-    merchantId: '',
-    code: '',
-    service: undefined,
-    timestamp: 0,
-    text: undefined,
-    subject: undefined,
-    severity: undefined,
-    migrationStage: undefined,
-    endpoint: undefined,
-    weight: undefined,
-    httpStatus: undefined,
-  };
-}
 /** Shapes remembered per normaliser, and the widest record worth a plan (wider ones are resolved one by one). */
 const MAX_PLANS = 8;
 const MAX_PLAN_KEYS = 64;
@@ -280,16 +268,15 @@ function missingMessage(field: CanonicalField, kind: SignalKind, mapping: FieldM
   return `missing \`${primary}\`${also}`;
 }
 
-/** `http_502` → 502. Codes repeat endlessly: each distinct one is matched once (bounded). */
+/** `http_502` → 502 (−1 in the cache: not an HTTP status code). */
 function httpStatusFromCode(code: string): number | undefined {
-  let status = statusOfCode.get(code);
-  if (status === undefined) {
-    const m = /^http_(\d{3})$/.exec(code);
-    status = m ? Number(m[1]) : -1;
-    if (statusOfCode.size >= 10_000) statusOfCode.clear();
-    statusOfCode.set(code, status);
-  }
+  const status = cachedBy(statusOfCode, code, statusIn);
   return status === -1 ? undefined : status;
+}
+
+function statusIn(code: string): number {
+  const m = /^http_(\d{3})$/.exec(code);
+  return m ? Number(m[1]) : -1;
 }
 
 const statusOfCode = new Map<string, number>();

@@ -19,22 +19,21 @@ const MICROS_LIMIT = 1e17;
 export type TimestampResult = { ok: true; ms: number } | { ok: false };
 
 export function parseTimestamp(value: string | number): TimestampResult {
-  if (typeof value === 'number') return fromEpoch(value);
-  const text = value.trim();
-  const ms = plainIsoMs(text);
-  if (ms !== undefined) return withinDateRange(ms);
-  return parseTimestampText(text);
+  const ms = timestampMs(value);
+  return Number.isNaN(ms) ? { ok: false } : { ok: true, ms };
 }
 
 /** parseTimestamp() without the result object (the ingestion hot path): epoch ms, or NaN when not a date. */
 export function timestampMs(value: string | number): number {
-  if (typeof value === 'string') {
-    const text = value.trim();
-    const ms = plainIsoMs(text);
-    if (ms !== undefined) return ms >= 0 && ms <= MAX_MS ? ms : Number.NaN;
-  }
-  const parsed = parseTimestamp(value);
-  return parsed.ok ? parsed.ms : Number.NaN;
+  if (typeof value === 'number') return msOf(fromEpoch(value));
+  const text = value.trim();
+  const ms = plainIsoMs(text);
+  if (ms !== undefined) return ms >= 0 && ms <= MAX_MS ? ms : Number.NaN;
+  return msOf(parseTimestampText(text));
+}
+
+function msOf(r: TimestampResult): number {
+  return r.ok ? r.ms : Number.NaN;
 }
 
 /** Every accepted text form (trimmed text); parseTimestamp() reads the most common one by hand first. */
