@@ -40,7 +40,18 @@ export interface TailerOptions {
   readonly chunkBytes?: number;
 }
 
-const DEFAULT_CHUNK = 1 << 20;
+/**
+ * 256 KB: a slice's records are processed before the young generation fills, so they die young instead of being
+ * copied and promoted (bench ingest: 1 MB chunks 0.36×, 256 KB 0.41× of the parse ceiling, before prefetching).
+ */
+const DEFAULT_CHUNK = 256 * 1024;
+
+/** A read started ahead of the next poll (see readNew). */
+interface Prefetch {
+  readonly handle: OpenFile;
+  readonly offset: number;
+  readonly bytes: Promise<Buffer>;
+}
 
 export class NdjsonTailer {
   private handle: OpenFile | undefined;
@@ -54,6 +65,7 @@ export class NdjsonTailer {
   private pendingRestore: TailerCursor | undefined;
   private retiredCursor: TailerCursor | undefined;
   private readonly chunkBytes: number;
+  private prefetched: Prefetch | undefined;
 
   constructor(
     private readonly path: string,
@@ -190,9 +202,12 @@ export class NdjsonTailer {
 
     let read = 0;
     while (this.offset < identity.size) {
-      if (read >= budgetBytes) return false;
+      if (read >= budgetBytes) {
+        this.prefetch(handle, identity.size);
+        return false;
+      }
       const length = Math.min(this.chunkBytes, identity.size - this.offset);
-      const chunk = await handle.read(this.offset, length);
+      const chunk = await this.readChunk(handle, length);
       if (chunk.length === 0) break;
       this.rememberHead(chunk);
       this.splitter.push(chunk, out);
@@ -202,6 +217,25 @@ export class NdjsonTailer {
     await this.completeHead(handle);
     this.lastSeen = { size: identity.size, mtimeMs: identity.mtimeMs };
     return true;
+  }
+
+  /**
+   * The budget ran out with bytes left: the caller polls again at once, so the next chunk is read now, while
+   * the records of this slice are processed (a backlog drain otherwise waits for every read in turn).
+   */
+  private prefetch(handle: OpenFile, size: number): void {
+    const bytes = handle.read(this.offset, Math.min(this.chunkBytes, size - this.offset));
+    // Never unhandled: a failure surfaces when (and only if) the next poll takes these bytes.
+    bytes.catch(() => undefined);
+    this.prefetched = { handle, offset: this.offset, bytes };
+  }
+
+  /** The chunk at the current offset: the prefetched one when it was read from this handle at this offset. */
+  private readChunk(handle: OpenFile, length: number): Promise<Buffer> {
+    const ahead = this.prefetched;
+    this.prefetched = undefined;
+    if (ahead !== undefined && ahead.handle === handle && ahead.offset === this.offset) return ahead.bytes;
+    return handle.read(this.offset, length);
   }
 
   /** Keeps the first HEAD_BYTES bytes from the chunks as they pass, so fingerprinting costs no extra read. */
@@ -225,6 +259,7 @@ export class NdjsonTailer {
   }
 
   private resetPosition(): void {
+    this.prefetched = undefined;
     this.offset = 0;
     this.splitter = new NdjsonSplitter(this.options.maxLineBytes);
     this.head = fingerprintHead(new Uint8Array(0));
@@ -235,6 +270,8 @@ export class NdjsonTailer {
   private async closeHandle(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
+    this.prefetched = undefined;
+    // FileHandle.close() waits for a prefetch still in flight on it.
     if (handle) await handle.close();
   }
 }

@@ -60,6 +60,72 @@ describe('NdjsonTailer (real files)', () => {
     await small.close();
   });
 
+  it('drains a backlog in budgeted slices reading each chunk once (the next slice is read ahead)', async () => {
+    const sliced = new NdjsonTailer(file, files, { maxLineBytes: 10_000, chunkBytes: 4096 });
+    const lines = Array.from({ length: 2000 }, (_, i) => eventLine(`E${i}`));
+    const size = Buffer.byteLength(`${lines.join('\n')}\n`);
+    await fs.writeFile(file, `${lines.join('\n')}\n`);
+    const got: string[] = [];
+    let polls = 0;
+    for (let more = true; more; polls++) {
+      const out = await sliced.poll(false, 4096);
+      got.push(...texts(out));
+      more = out.more === true;
+      // Appended while a slice is read ahead: taken in a later slice, once.
+      if (polls === 3) await fs.appendFile(file, `${eventLine('E-late')}\n`);
+    }
+    assert.deepEqual(got, [...lines, eventLine('E-late')]);
+    assert.ok(polls > 10, `${polls} polls`);
+    // Every chunk once, plus the 256-byte head check of each later poll: a read-ahead is never thrown away here.
+    const late = Buffer.byteLength(`${eventLine('E-late')}\n`);
+    assert.ok(files.bytesRead <= size + late + polls * 256, `read ${files.bytesRead} of ${size + late} bytes in ${polls} polls`);
+    await sliced.close();
+  });
+
+  it('never delivers bytes read ahead from a file that was then replaced, truncated or rotated', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => eventLine(`OLD${i}`));
+    const drain = async (t: NdjsonTailer): Promise<TailOutput[]> => {
+      const outs: TailOutput[] = [];
+      for (let more = true; more; ) {
+        const out = await t.poll(false, 2048);
+        outs.push(out);
+        more = out.more === true;
+      }
+      return outs;
+    };
+    for (const change of ['replaced', 'truncated', 'rotated'] as const) {
+      await fs.rm(file, { force: true });
+      await fs.rm(`${file}.1`, { force: true });
+      await fs.writeFile(file, `${lines.join('\n')}\n`);
+      const t = new NdjsonTailer(file, files, { maxLineBytes: 10_000, chunkBytes: 2048 });
+      const first = await t.poll(false, 2048);
+      assert.equal(first.more, true);
+      const taken = texts(first);
+      const fresh = Array.from({ length: 5 }, (_, i) => eventLine(`NEW${i}`));
+      if (change === 'replaced') {
+        // Same bytes count or more, new content from byte 0: the head check sees it.
+        await fs.writeFile(file, `${fresh.join('\n')}\n${lines.slice(5).join('\n')}\n`.replace(/OLD/g, 'NEW'));
+      } else if (change === 'truncated') {
+        await fs.writeFile(file, `${fresh.join('\n')}\n`);
+      } else {
+        await fs.rename(file, `${file}.1`);
+        await fs.writeFile(file, `${fresh.join('\n')}\n`);
+      }
+      const outs = await drain(t);
+      const rest = outs.flatMap(texts);
+      const restarts = outs.flatMap((o) => o.restarts);
+      assert.deepEqual(restarts, [change], change);
+      if (change === 'rotated') {
+        // The old file is drained through its handle (read-ahead included), then the new one from its start.
+        assert.deepEqual([...taken, ...rest], [...lines, ...fresh], change);
+      } else {
+        assert.ok(!rest.some((l) => l.includes('OLD')), `${change}: no old line after the restart`);
+        assert.deepEqual(rest.slice(0, 5), fresh, change);
+      }
+      await t.close();
+    }
+  });
+
   it('keeps a half-written line until its newline arrives', async () => {
     await fs.writeFile(file, `${eventLine('E1')}\n{"event_id":"E2","merc`);
     assert.deepEqual(texts(await tailer.poll()), [eventLine('E1')]);
