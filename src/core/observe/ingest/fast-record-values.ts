@@ -12,7 +12,7 @@ import type { RecordValues } from './record-schema';
  * property by property).
  */
 export function fastRecordValues(
-  record: Readonly<Record<string, unknown>>,
+  record: RecordLike,
   keys: FieldKeys = CANONICAL_FIELDS,
   /** A values object this function returned before: filled again and returned instead of a new one (the caller
    * copies what it keeps before the next call). */
@@ -65,7 +65,11 @@ export function fastRecordValues(
  * The normaliser passes the raw record with the keys its field resolution chose, so no object of values is built
  * per record; a values object keyed by canonical name goes with CANONICAL_FIELDS itself.
  */
-export type FieldKeys = readonly (string | undefined)[];
+export type FieldKeys = readonly (string | number | undefined)[];
+
+/** A parsed record with FieldKeys naming its properties, or a line's values in key order with FieldKeys as
+ * positions (RecordNormaliser.readLine). */
+export type RecordLike = Readonly<Record<string, unknown>> | readonly unknown[];
 
 // Positions in CANONICAL_FIELDS (checked by the unit test).
 export const ID = 0;
@@ -83,9 +87,9 @@ export const HTTP_STATUS = 11;
 
 const BAD = Symbol('needs the schema');
 
-function at(record: Readonly<Record<string, unknown>>, keys: FieldKeys, field: number): unknown {
+function at(record: RecordLike, keys: FieldKeys, field: number): unknown {
   const key = keys[field];
-  return key === undefined ? undefined : record[key];
+  return key === undefined ? undefined : (record as Readonly<Record<string | number, unknown>>)[key];
 }
 
 function requiredText(value: unknown): string | undefined {

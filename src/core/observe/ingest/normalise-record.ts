@@ -9,6 +9,7 @@ import {
 } from './field-aliases';
 import { cachedBy } from './bounded-cache';
 import { fastRecordValues } from './fast-record-values';
+import { FlatLineReader } from './flat-line';
 import { MISSING, RecordValuesSchema, type RecordValues } from './record-schema';
 
 /** The per-file part of `.cosmos/sources.json` that normalisation needs. */
@@ -35,6 +36,8 @@ export class RecordNormaliser {
   private readonly defaultService: string;
   /** Most recently used first. */
   private readonly plans: KeyPlan[] = [];
+  /** Values of a line read by a plan's FlatLineReader, in key order (readLine() is synchronous, never re-entered). */
+  private readonly lineValues: unknown[] = [];
   /** The fast path's values object, filled again for every record (read() is synchronous and never re-entered). */
   private scratch: RecordValues | undefined;
   // Scratch space reused across records (normalise() is synchronous and never re-entered): less garbage per record.
@@ -80,10 +83,28 @@ export class RecordNormaliser {
       const v = fastRecordValues(record, plan.fieldKeys, this.scratch);
       if (v !== undefined) {
         this.scratch = v;
-        return this.toRecord(v, location, record, plan.extraKeys);
+        return this.toRecord(v, location, plan.extraKeys.length > 0 ? extraFields(record, plan.extraKeys) : undefined);
       }
     }
     return this.readSlowly(record, plan?.keys ?? Object.keys(record), location);
+  }
+
+  /**
+   * The hot path of a line-oriented file: a line in the plain form of the most recent shape is read without
+   * JSON.parse (FlatLineReader). Undefined when the line needs JSON.parse and read(): another shape, whitespace,
+   * escapes, unusual values — or an invalid record, whose message read() writes.
+   */
+  readLine(text: string, location: SourceLocation): SignalRecord | undefined {
+    const plan = this.plans[0];
+    if (plan === undefined || plan.defaults) return undefined;
+    const values = this.lineValues;
+    if (!plan.flat.read(text, values)) return undefined;
+    const contested = plan.contestedIndex;
+    for (let i = 0; i < contested.length; i++) if (values[contested[i] as number] === null) return undefined;
+    const v = fastRecordValues(values, plan.fieldIndex, this.scratch);
+    if (v === undefined) return undefined;
+    this.scratch = v;
+    return this.toRecord(v, location, plan.extraKeys.length > 0 ? extraFromValues(values, plan) : undefined);
   }
 
   /** Resolves field names for this record alone (nulls, defaults, unusual values), then the schema decides. */
@@ -123,10 +144,11 @@ export class RecordNormaliser {
       if (!parsed.success) return this.describe(parsed.error.issues, this.rawKeys());
       v = parsed.data;
     }
-    return this.toRecord(v, location, record, keys.filter((key) => !bestKey.includes(key)));
+    const extraKeys = keys.filter((key) => !bestKey.includes(key));
+    return this.toRecord(v, location, extraKeys.length > 0 ? extraFields(record, extraKeys) : undefined);
   }
 
-  private toRecord(v: RecordValues, location: SourceLocation, record: Record<string, unknown>, extraKeys: readonly string[]): SignalRecord {
+  private toRecord(v: RecordValues, location: SourceLocation, extra: Record<string, unknown> | undefined): SignalRecord {
     const result: Mutable<SignalRecord> = {
       kind: this.kind,
       id: v.id,
@@ -144,7 +166,7 @@ export class RecordNormaliser {
     if (httpStatus !== undefined) result.httpStatus = httpStatus;
     const text = v.subject && v.text ? `${v.subject}\n${v.text}` : (v.text ?? v.subject);
     if (text !== undefined) result.text = text;
-    if (extraKeys.length > 0) result.extra = extraFields(record, extraKeys);
+    if (extra !== undefined) result.extra = extra;
     return result;
   }
 
@@ -179,11 +201,17 @@ export class RecordNormaliser {
       }
     }
     const defaults = this.mapping?.defaults;
+    const extraKeys = keys.filter((key) => !fieldKeys.includes(key));
+    const contested = fieldKeys.flatMap((key, f) => (key !== undefined && (candidates[f] as number) > 1 ? [key] : []));
     return {
       keys: [...keys],
       fieldKeys,
-      contested: fieldKeys.flatMap((key, f) => (key !== undefined && (candidates[f] as number) > 1 ? [key] : [])),
-      extraKeys: keys.filter((key) => !fieldKeys.includes(key)),
+      fieldIndex: fieldKeys.map((key) => (key === undefined ? undefined : keys.indexOf(key))),
+      contestedIndex: contested.map((key) => keys.indexOf(key)),
+      extraIndex: extraKeys.map((key) => keys.indexOf(key)),
+      flat: new FlatLineReader(keys),
+      contested,
+      extraKeys,
       defaults: CANONICAL_FIELDS.some((field, f) => fieldKeys[f] === undefined && defaults?.[field] !== undefined),
     };
   }
@@ -230,6 +258,12 @@ interface KeyPlan {
   readonly contested: readonly string[];
   /** Keys no field takes: kept verbatim in `extra`. */
   readonly extraKeys: readonly string[];
+  /** The same choices as positions in `keys`, for values read by `flat` (in key order). */
+  readonly fieldIndex: readonly (number | undefined)[];
+  readonly contestedIndex: readonly number[];
+  readonly extraIndex: readonly number[];
+  /** Reads a line of exactly this shape in plain form without JSON.parse. */
+  readonly flat: FlatLineReader;
   /** A field would come from the mapping's defaults: resolved per record. */
   readonly defaults: boolean;
 }
@@ -289,6 +323,16 @@ function statusIn(code: string): number {
 }
 
 const statusOfCode = new Map<string, number>();
+
+/** extraFields() for values read in key order by a plan's FlatLineReader. */
+function extraFromValues(values: readonly unknown[], plan: KeyPlan): Record<string, unknown> {
+  const extra = Object.create(null) as Record<string, unknown>;
+  for (let i = 0; i < plan.extraIndex.length; i++) {
+    const at = plan.extraIndex[i] as number;
+    extra[plan.keys[at] as string] = values[at];
+  }
+  return extra;
+}
 
 /**
  * Unknown fields, kept verbatim. The copy has no prototype, so a `__proto__` or `constructor` key in the data is a

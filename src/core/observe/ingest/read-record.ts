@@ -55,6 +55,9 @@ function recordOrProblem(
   syntaxPrefix: string,
   positionOf: PositionOf | undefined,
 ): SignalRecord | InvalidRecord {
+  const location = { file, line: source.line, column: source.column };
+  const plain = normaliser.readLine(source.text, location);
+  if (plain !== undefined) return plain;
   let raw: unknown;
   try {
     raw = JSON.parse(source.text);
@@ -64,7 +67,6 @@ function recordOrProblem(
       problem.offset === undefined ? source : positionOf ? positionOf(problem.offset) : { line: source.line, column: problem.offset + 1 };
     return { file, line: at.line, column: at.column, message: syntaxPrefix + problem.message };
   }
-  const location = { file, line: source.line, column: source.column };
   const result = normaliser.read(raw, location);
   return typeof result === 'string' ? { ...location, message: result } : result;
 }
