@@ -122,7 +122,9 @@ export class SourceSet {
         this.merge.offer(file, part.records, part.more === true);
         for (const invalid of part.invalid) batch.invalid.push(invalid);
       }
-      if (this.merge.release(files, batch.records)) batch.more = true;
+      const released = this.merge.release(files);
+      batch.records = released.records;
+      if (released.pending) batch.more = true;
       return batch;
     });
   }

@@ -18,15 +18,19 @@ export class TimeMerge {
     return (this.lanes.get(file)?.held.length ?? 0) > 0;
   }
 
-  /** Records just read from `file`, in file order; `more`: its budget ran out with bytes left. */
-  offer(file: string, records: readonly SignalRecord[], more: boolean): void {
+  /**
+   * Records just read from `file`, in file order; `more`: its budget ran out with bytes left. The merge takes
+   * the array over (no copy: a backlog passes every record through here); the caller must not use it again.
+   */
+  offer(file: string, records: SignalRecord[], more: boolean): void {
     const lane = this.lane(file);
     lane.more = more;
     for (let i = 0; i < records.length; i++) {
       const r = records[i] as SignalRecord;
       if (r.timestamp > lane.frontier) lane.frontier = r.timestamp;
-      lane.held.push(r);
     }
+    if (lane.held.length === 0) lane.held = records;
+    else for (let i = 0; i < records.length; i++) lane.held.push(records[i] as SignalRecord);
   }
 
   /** The file could not be read: it does not hold the others back (a failure is reported, not waited for). */
@@ -35,24 +39,35 @@ export class TimeMerge {
   }
 
   /**
-   * Moves every record no newer than the frontier to `out` (files in the given order, each in file order).
-   * Returns whether anything is left to read or release: the caller polls again before waiting.
+   * Hands over every record no newer than the frontier (files in the given order, each in file order).
+   * `pending`: something is left to read or release, so the caller polls again before waiting.
    */
-  release(files: readonly string[], out: SignalRecord[]): boolean {
+  release(files: readonly string[]): { records: SignalRecord[]; pending: boolean } {
     let frontier = Number.POSITIVE_INFINITY;
     for (const lane of this.lanes.values()) if (lane.more && lane.frontier < frontier) frontier = lane.frontier;
+    let out: SignalRecord[] | undefined;
     let pending = false;
     for (const file of files) {
       const lane = this.lanes.get(file);
       if (lane === undefined) continue;
       if (lane.held.length > 0) {
-        const kept: SignalRecord[] = [];
-        for (const r of lane.held) (r.timestamp <= frontier ? out : kept).push(r);
-        lane.held = kept;
+        let due: SignalRecord[];
+        if (lane.frontier <= frontier) {
+          // Nothing held is newer than the frontier: the whole array goes (the usual case, and no copy).
+          due = lane.held;
+          lane.held = [];
+        } else {
+          due = [];
+          const kept: SignalRecord[] = [];
+          for (const r of lane.held) (r.timestamp <= frontier ? due : kept).push(r);
+          lane.held = kept;
+        }
+        if (out === undefined) out = due;
+        else for (let i = 0; i < due.length; i++) out.push(due[i] as SignalRecord);
       }
       if (lane.more || lane.held.length > 0) pending = true;
     }
-    return pending;
+    return { records: out ?? [], pending };
   }
 
   forget(file: string): void {
