@@ -22,7 +22,7 @@ export class FlatLineReader {
   /** Fills `values` (in key order) and returns true, or returns false: the line needs JSON.parse. */
   read(text: string, values: unknown[]): boolean {
     const prefixes = this.prefixes;
-    if (prefixes.length === 0) return false;
+    if (prefixes.length === 0 || UNPLAIN.test(text)) return false;
     let i = 0;
     for (let f = 0; f < prefixes.length; f++) {
       const prefix = prefixes[f] as string;
@@ -30,7 +30,7 @@ export class FlatLineReader {
       i += prefix.length;
       const c = text.charCodeAt(i);
       if (c === QUOTE) {
-        const end = plainStringEnd(text, i + 1);
+        const end = text.indexOf('"', i + 1);
         if (end === -1) return false;
         values[f] = text.slice(i + 1, end);
         i = end + 1;
@@ -56,17 +56,6 @@ export class FlatLineReader {
   }
 }
 
-/** Index of the closing quote of a string starting at `from`, or -1 if it has an escape or a control character. */
-function plainStringEnd(text: string, from: number): number {
-  const end = text.indexOf('"', from);
-  if (end === -1) return -1;
-  for (let j = from; j < end; j++) {
-    const c = text.charCodeAt(j);
-    if (c < 0x20 || c === BACKSLASH) return -1;
-  }
-  return end;
-}
-
 /** End of a JSON integer (`-?(0|[1-9][0-9]*)`, at most 15 digits: exact as a double) at `from`, or -1. */
 function integerEnd(text: string, from: number): number {
   let i = from;
@@ -86,8 +75,9 @@ function integerEnd(text: string, from: number): number {
   return i;
 }
 
+/** An escape or a control character anywhere in the line: not the plain form (between tokens none is allowed either). */
+const UNPLAIN = /[\x00-\x1f\\]/;
 const QUOTE = 34;
-const BACKSLASH = 92;
 const MINUS = 45;
 const ZERO = 48;
 const NINE = 57;
