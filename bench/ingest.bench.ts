@@ -1,5 +1,6 @@
 import { makeConfig } from '../src/core/config/config';
 import { compileRules } from '../src/core/reason/compile-rules';
+import { BACKLOG_SLICE_BYTES } from '../src/core/observe/ingest/source-set';
 import { ensureScenario } from './lib/data';
 import { bareParse, Pipeline, type PipelineOutcome } from './lib/pipeline';
 import { check, figure, fmt, fmtSummary, mb, type Benchmark } from './lib/report';
@@ -67,7 +68,7 @@ export const ingestBench: Benchmark = {
     ctx.log(`  ratio pipeline/ceiling throughput: ${fmtSummary(ratio, '×', 3)} — target ≥ 0.5`);
 
     return {
-      ran: 'SourceSet.poll(final) in the Agent\'s 1 MB slices (files merged by event time) → Observer.add → Observer.evaluate → reason → decide (no actions) vs read 1 MB chunks + split lines + JSON.parse, same files, same process, interleaved',
+      ran: `SourceSet.poll(final) in the Agent's ${BACKLOG_SLICE_BYTES / 1024} KB slices (files merged by event time) → Observer.add → Observer.evaluate → reason → decide (no actions) vs read 1 MB chunks + split lines + JSON.parse, same files, same process, interleaved`,
       inputs: `${fmt(data.eventCount)} events + ${fmt(data.ticketCount)} tickets (sample_day, seed 1), ${fmt(mb(data.bytes), 1)} MB NDJSON`,
       figures: [
         figure('ceiling time', bare, 'ms'),
