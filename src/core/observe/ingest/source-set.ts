@@ -30,7 +30,7 @@ export interface SourceSetOptions {
   readonly config: CosmosConfig;
   /** From `.cosmos/sources.json` (see loadSourceMappings). */
   readonly mappings?: readonly SourceMapping[];
-  /** Largest single read; defaults to 1 MB. Smaller values are for tests. */
+  /** Largest single read; defaults to 256 KB (the tailer's DEFAULT_CHUNK, also its ceiling). Smaller values are for tests. */
   readonly chunkBytes?: number;
 }
 
