@@ -8,9 +8,17 @@ const CACHE_LIMIT = 10_000;
 export function cachedBy<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
   let out = cache.get(key);
   if (out === undefined) {
-    out = compute(key);
+    // The key may be a view into a whole chunk of a file (FlatLineReader hands codes and services over as
+    // slices): the cache keeps a string of its own, and derives the value from that.
+    const own = ownString(key);
+    out = compute(own);
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, out);
+    cache.set(own, out);
   }
   return out;
+}
+
+/** A copy that refers to no larger string (a round trip through JSON rebuilds any string exactly). */
+function ownString(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }

@@ -8,7 +8,7 @@ import {
   type CanonicalField,
 } from './field-aliases';
 import { cachedBy } from './bounded-cache';
-import { fastRecordValues } from './fast-record-values';
+import { CODE, fastRecordValues, SERVICE, SEVERITY, STAGE, TIMESTAMP } from './fast-record-values';
 import { FlatLineReader } from './flat-line';
 import { MISSING, RecordValuesSchema, type RecordValues } from './record-schema';
 
@@ -90,8 +90,8 @@ export class RecordNormaliser {
   }
 
   /**
-   * The hot path of a line-oriented file: a line in the plain form of the most recent shape is read without
-   * JSON.parse (FlatLineReader). Undefined when the line needs JSON.parse and read(): another shape, whitespace,
+   * The hot path of a line-oriented file: a line in the plain form of the shape planned last (a file's lines
+   * nearly all share it) is read without JSON.parse (FlatLineReader). Undefined when the line needs JSON.parse and read(): another shape, whitespace,
    * escapes, unusual values — or an invalid record, whose message read() writes.
    */
   readLine(text: string, location: SourceLocation): SignalRecord | undefined {
@@ -209,7 +209,7 @@ export class RecordNormaliser {
       fieldIndex: fieldKeys.map((key) => (key === undefined ? undefined : keys.indexOf(key))),
       contestedIndex: contested.map((key) => keys.indexOf(key)),
       extraIndex: extraKeys.map((key) => keys.indexOf(key)),
-      flat: new FlatLineReader(keys),
+      flat: new FlatLineReader(keys, transientPositions(keys, fieldKeys)),
       contested,
       extraKeys,
       defaults: CANONICAL_FIELDS.some((field, f) => fieldKeys[f] === undefined && defaults?.[field] !== undefined),
@@ -323,6 +323,22 @@ function statusIn(code: string): number {
 }
 
 const statusOfCode = new Map<string, number>();
+
+/**
+ * Positions of keys whose values normalisation only parses or looks up (timestamp; code, service, severity and stage
+ * go through the bounded caches, which keep copies): FlatLineReader need not copy them out of the line. A key that
+ * also fills a field kept as given (id, merchant, text, endpoint, ...) is not transient.
+ */
+function transientPositions(keys: readonly string[], fieldKeys: readonly (string | undefined)[]): number[] {
+  const out: number[] = [];
+  keys.forEach((key, i) => {
+    const fields = fieldKeys.flatMap((k, f) => (k === key ? [f] : []));
+    if (fields.length > 0 && fields.every((f) => TRANSIENT_FIELDS.includes(f))) out.push(i);
+  });
+  return out;
+}
+
+const TRANSIENT_FIELDS: readonly number[] = [TIMESTAMP, CODE, SERVICE, SEVERITY, STAGE];
 
 /** extraFields() for values read in key order by a plan's FlatLineReader. */
 function extraFromValues(values: readonly unknown[], plan: KeyPlan): Record<string, unknown> {

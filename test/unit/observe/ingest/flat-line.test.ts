@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { FlatLineReader } from '../../../../src/core/observe/ingest/flat-line';
 import { RecordNormaliser } from '../../../../src/core/observe/ingest/normalise-record';
@@ -132,5 +134,34 @@ describe('FlatLineReader (lines read without JSON.parse)', function () {
       }),
       { numRuns: 10_000 },
     );
+  });
+
+  it('keeps no whole chunk of the file alive through the ids, merchants and texts of records kept as evidence', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const normaliser = new RecordNormaliser('event');
+    const kept: unknown[] = [];
+    const chunks = 60;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let c = 0; c < chunks; c++) {
+      // A decoded 300 KB chunk, as the tailer hands lines over: each line is a view into it.
+      const lines = Array.from(
+        { length: 2_000 },
+        (_, i) =>
+          `{"event_id":"evt_${c}_${i}_3f2a9c1e-5b7d-4e0a-9c1f","merchant_id":"merchant-acme-europe-${c}","error_code":"checkout_timeout_${c}","service":"checkout","timestamp":"2026-01-31T08:08:17.774492","endpoint":"/api/v2/orders/${c}/checkout","note":"kept as an extra field ${c}"}`,
+      );
+      const chunk = Buffer.from(`${lines.join('\n')}\n`).toString('latin1');
+      const line = chunk.slice(0, chunk.indexOf('\n'));
+      readRecord('events.ndjson', { text: line, line: 1, column: 1 }, normaliser);
+      const read = readRecord('events.ndjson', { text: line, line: 1, column: 1 }, normaliser);
+      assert.ok(read.record, read.invalid?.message);
+      kept.push(read.record);
+    }
+    gc();
+    const grown = (process.memoryUsage().heapUsed - before) / 1e6;
+    // The records themselves take a few kilobytes; held chunks would be ~18 MB.
+    assert.ok(grown < 6, `heap grew ${grown.toFixed(1)} MB for ${chunks} kept records`);
+    assert.equal(kept.length, chunks);
   });
 });
