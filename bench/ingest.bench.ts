@@ -87,7 +87,17 @@ export const ingestBench: Benchmark = {
           : []),
         figure('pipeline/ceiling', ratio, '×'),
       ],
-      checks: [check('pipeline throughput / ceiling', Number(ratio.median.toFixed(3)), '>=', 0.5, { unit: '×' })],
+      checks: [
+        check('pipeline throughput / ceiling', Number(ratio.median.toFixed(3)), '>=', 0.5, {
+          unit: '×',
+          quick: ctx.quick,
+          // Measured 2026-12-05: at 100 k events the ceiling reads a file that stays cached (0.9 µs per line, 1.0 µs
+          // at 1 M) and the pipeline's per-run costs (discovery, the first slices) weigh more (2.4 µs per record,
+          // 1.9 µs at 1 M): 0.36-0.37x quick on code that gives 0.51-0.54x on the full run.
+          quickLimit: 0.3,
+          quickWhy: '100 k events: a cached ceiling and per-run costs spread over fewer records',
+        }),
+      ],
     };
   },
 };
