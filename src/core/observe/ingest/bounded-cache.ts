@@ -1,3 +1,5 @@
+import { ownString } from './own-string';
+
 /**
  * Codes, services and statuses repeat endlessly in a log: derive each distinct spelling once. Bounded, because a
  * hostile or broken file can hold millions of distinct values; past the limit the cache starts over (the values
@@ -18,7 +20,3 @@ export function cachedBy<T>(cache: Map<string, T>, key: string, compute: (key: s
   return out;
 }
 
-/** A copy that refers to no larger string (a round trip through JSON rebuilds any string exactly). */
-function ownString(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
-}

@@ -91,8 +91,8 @@ export class RecordNormaliser {
 
   /**
    * The hot path of a line-oriented file: a line in the plain form of the shape planned last (a file's lines
-   * nearly all share it) is read without JSON.parse (FlatLineReader). Undefined when the line needs JSON.parse and read(): another shape, whitespace,
-   * escapes, unusual values — or an invalid record, whose message read() writes.
+   * nearly all share it) is read without JSON.parse (FlatLineReader). Undefined when the line needs JSON.parse and
+   * read(): another shape, whitespace, escapes, unusual values — or an invalid record, whose message read() writes.
    */
   readLine(text: string, location: SourceLocation): SignalRecord | undefined {
     const plan = this.plans[0];
